@@ -1,0 +1,62 @@
+// Command dllessons runs the lessons' experiments without Jupyter (long runs, full reproduction,
+// results as JSON under results/ and figures) and executes the lesson notebooks headless.
+//
+//	dllessons hopfield ...          Hopfield energy, CCCP and attention experiments
+//	dllessons cnn train|test|params CNN on 48x48 images
+//	dllessons seq2seq train|test    phoneme-to-spelling seq2seq
+//	dllessons notebooks run [NAME]  execute notebooks headless into out/
+//
+// Every subcommand lives in its own file and registers itself in init().
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+)
+
+// command is one top-level subcommand of dllessons.
+type command struct {
+	summary string
+	run     func(args []string) error
+}
+
+var commands = map[string]command{}
+
+// register adds a top-level subcommand; called from init() of each subcommand's file.
+func register(name, summary string, run func(args []string) error) {
+	if _, dup := commands[name]; dup {
+		panic("dllessons: command registered twice: " + name)
+	}
+	commands[name] = command{summary: summary, run: run}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: dllessons COMMAND [ARGS...]\n\ncommands:")
+	names := make([]string, 0, len(commands))
+	for name := range commands {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(os.Stderr, "  %-10s %s\n", name, commands[name].summary)
+	}
+	fmt.Fprintln(os.Stderr, "\nRun 'dllessons COMMAND -h' for a command's flags.")
+}
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
+		usage()
+		os.Exit(2)
+	}
+	cmd, ok := commands[os.Args[1]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "dllessons: unknown command %q\n\n", os.Args[1])
+		usage()
+		os.Exit(2)
+	}
+	if err := cmd.run(os.Args[2:]); err != nil {
+		fmt.Fprintf(os.Stderr, "dllessons %s: %v\n", os.Args[1], err)
+		os.Exit(1)
+	}
+}

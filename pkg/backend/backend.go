@@ -1,0 +1,116 @@
+// Package backend picks the GoMLX compute backend for every lesson, command, test and benchmark,
+// so that all of them run with the same (fastest measured) settings.
+//
+// The pure-Go backend is the default: it needs nothing installed. XLA is used only when asked for
+// (DLLESSONS_BACKEND=xla or the CLI flag --backend=xla) and its PJRT plugin is already installed:
+// this package never lets GoMLX download a plugin.
+package backend
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/go-xla/compute/xla"
+
+	// Registers the "go" and "xla" backends.
+	_ "github.com/gomlx/gomlx/backends/default"
+)
+
+// EnvVar selects the backend: "go" (default), "xla", or a full GoMLX configuration string
+// such as "go:parallelism=2" or "xla:cpu".
+const EnvVar = "DLLESSONS_BACKEND"
+
+// GoConfig is the pure-Go backend configuration used by default.
+// parallelism=-1 lets every parallel op start its own goroutine: with the bounded default worker
+// pool the seq2seq train step deadlocked (twice) on 2 cores, and unbounded was no slower.
+const GoConfig = "go:parallelism=-1"
+
+// XLAConfig is the configuration used for "xla": the CPU PJRT plugin.
+const XLAConfig = "xla:cpu"
+
+func init() {
+	// Never let the XLA backend try to download its plugin: there is no network for it here,
+	// and a silent download attempt is worse than the clear error New returns.
+	_ = os.Setenv(xla.NoAutoInstallEnv, "1")
+	xla.EnableAutoInstall(false)
+}
+
+// Resolve maps a user's choice ("", "go", "xla" or a GoMLX config string) to a GoMLX
+// backend configuration string. An empty choice reads EnvVar, then GOMLX_BACKEND, then
+// falls back to the pure-Go backend.
+func Resolve(choice string) (string, error) {
+	if choice == "" {
+		choice = os.Getenv(EnvVar)
+	}
+	if choice == "" {
+		choice = os.Getenv(compute.ConfigEnvVar)
+	}
+	name, _, _ := strings.Cut(choice, ":")
+	switch {
+	case choice == "" || choice == "go":
+		return GoConfig, nil
+	case choice == "xla":
+		return XLAConfig, nil
+	case name == "go" || name == "xla":
+		return choice, nil
+	}
+	return "", fmt.Errorf("unknown backend %q: use \"go\" (pure Go, the default) or \"xla\" (needs the XLA PJRT CPU plugin), "+
+		"optionally with GoMLX options, e.g. \"go:parallelism=2\"", choice)
+}
+
+// New creates the backend for choice (see Resolve).
+func New(choice string) (compute.Backend, error) {
+	config, err := Resolve(choice)
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(config, "xla") && len(xla.GetAvailablePlugins()) == 0 {
+		return nil, fmt.Errorf("the XLA backend was asked for (%q) but no XLA PJRT plugin is installed: "+
+			"install one with `go run github.com/gomlx/go-xla/cmd/pjrt_installer@latest -autoinstall` "+
+			"(or set PJRT_PLUGIN_LIBRARY_PATH to where it is), or use the pure-Go backend with %s=go", config, EnvVar)
+	}
+	return newWithConfig(config)
+}
+
+// newWithConfig turns GoMLX's construction panics (e.g. unknown option) into errors.
+func newWithConfig(config string) (b compute.Backend, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("backend %q: %v", config, r)
+		}
+	}()
+	b, err = compute.NewWithConfig(config)
+	if err != nil {
+		return nil, fmt.Errorf("backend %q: %w", config, err)
+	}
+	return b, nil
+}
+
+var (
+	defaultOnce    sync.Once
+	defaultBackend compute.Backend
+	defaultErr     error
+)
+
+// Default returns the process-wide backend chosen by the environment (see Resolve), created once.
+func Default() (compute.Backend, error) {
+	defaultOnce.Do(func() { defaultBackend, defaultErr = New("") })
+	return defaultBackend, defaultErr
+}
+
+// MustDefault is Default for notebooks and examples: it panics with the clear error message.
+func MustDefault() compute.Backend {
+	b, err := Default()
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// Describe returns a one-line description of the backend, e.g. for a notebook's first cell.
+func Describe(b compute.Backend) string {
+	return fmt.Sprintf("%s (%s)", b.Name(), b.Description())
+}

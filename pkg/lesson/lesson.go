@@ -1,0 +1,125 @@
+// Package lesson holds what every lesson shares: the quick-mode switch, result tables that print
+// as text in a terminal and as HTML in a notebook, and output helpers that work in both.
+package lesson
+
+import (
+	"fmt"
+	"html"
+	"os"
+	"strings"
+
+	"github.com/janpfeifer/gonb/gonbui"
+)
+
+// QuickEnv is the one switch for tiny budgets: tests and CI set DLLESSONS_QUICK=1 to execute
+// every notebook fast; `make lessons` leaves it unset and runs the default budgets.
+const QuickEnv = "DLLESSONS_QUICK"
+
+// Quick reports whether lessons should run with tiny budgets.
+func Quick() bool {
+	v := strings.ToLower(os.Getenv(QuickEnv))
+	return v != "" && v != "0" && v != "false" && v != "no"
+}
+
+// Pick returns quick in quick mode and normal otherwise: `epochs := lesson.Pick(20, 1)`.
+func Pick[T any](normal, quick T) T {
+	if Quick() {
+		return quick
+	}
+	return normal
+}
+
+// InNotebook reports whether the code runs inside a GoNB cell.
+func InNotebook() bool { return gonbui.IsNotebook }
+
+// Table is a small results table rendered as aligned text or as an HTML table.
+type Table struct {
+	Title   string
+	Headers []string
+	Rows    [][]string
+}
+
+// AddRow appends a row; values are formatted with fmt's %v (floats with %.4g).
+func (t *Table) AddRow(values ...any) {
+	row := make([]string, len(values))
+	for i, v := range values {
+		switch x := v.(type) {
+		case float64:
+			row[i] = fmt.Sprintf("%.4g", x)
+		case float32:
+			row[i] = fmt.Sprintf("%.4g", x)
+		default:
+			row[i] = fmt.Sprint(v)
+		}
+	}
+	t.Rows = append(t.Rows, row)
+}
+
+// String renders the table as aligned plain text.
+func (t *Table) String() string {
+	widths := make([]int, len(t.Headers))
+	for i, h := range t.Headers {
+		widths[i] = len([]rune(h))
+	}
+	for _, r := range t.Rows {
+		for i, c := range r {
+			if i < len(widths) && len([]rune(c)) > widths[i] {
+				widths[i] = len([]rune(c))
+			}
+		}
+	}
+	var b strings.Builder
+	if t.Title != "" {
+		b.WriteString(t.Title + "\n")
+	}
+	line := func(cells []string) {
+		for i, c := range cells {
+			if i < len(widths) {
+				fmt.Fprintf(&b, "%-*s  ", widths[i], c)
+			}
+		}
+		b.WriteString("\n")
+	}
+	line(t.Headers)
+	seps := make([]string, len(widths))
+	for i, w := range widths {
+		seps[i] = strings.Repeat("-", w)
+	}
+	line(seps)
+	for _, r := range t.Rows {
+		line(r)
+	}
+	return b.String()
+}
+
+// HTML renders the table as an HTML table (escaped).
+func (t *Table) HTML() string {
+	var b strings.Builder
+	b.WriteString(`<table class="dllessons">`)
+	if t.Title != "" {
+		fmt.Fprintf(&b, "<caption>%s</caption>", html.EscapeString(t.Title))
+	}
+	b.WriteString("<thead><tr>")
+	for _, h := range t.Headers {
+		fmt.Fprintf(&b, "<th>%s</th>", html.EscapeString(h))
+	}
+	b.WriteString("</tr></thead><tbody>")
+	for _, r := range t.Rows {
+		b.WriteString("<tr>")
+		for _, c := range r {
+			fmt.Fprintf(&b, "<td>%s</td>", html.EscapeString(c))
+		}
+		b.WriteString("</tr>")
+	}
+	b.WriteString("</tbody></table>")
+	return b.String()
+}
+
+// Show displays the table: as HTML in a notebook, as text on stdout elsewhere.
+func (t *Table) Show() {
+	if InNotebook() {
+		gonbui.DisplayHTML(t.HTML())
+		return
+	}
+	fmt.Print(t.String())
+}

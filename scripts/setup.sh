@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Set-up for a fresh Debian/Ubuntu machine: Jupyter, the lesson data packages, Chromium for the
+# browser test, GoNB + goimports + gopls, and the GoNB kernel with the project's build settings.
+# Idempotent: each step is skipped when already done. Called by `make lessons` and `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH)/bin"
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+
+# Debian packages. Jupyter comes from Debian (there is no PyPI here); /usr/bin/python3 runs it.
+apt_packages=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client jupyter-nbformat
+  python3-ipykernel dataset-fashion-mnist chromium chromium-driver)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Go tools for GoNB (exact versions: the proxy refuses some version lists).
+command -v goimports >/dev/null || go install golang.org/x/tools/cmd/goimports@v0.38.0
+command -v gopls >/dev/null || go install golang.org/x/tools/gopls@v0.21.0
+if ! gonb -V 2>/dev/null | grep -q 'v0.11.3'; then
+  (cd tools/gonb && go install github.com/janpfeifer/gonb)
+fi
+
+# The GoNB kernel, then the project's build settings in its environment (see pkg/backend).
+gonb --install --raw_error >/dev/null 2>&1 || gonb --install --raw_error
+go run ./cmd/dllessons setup kernel
+echo "setup: done"
