@@ -1,0 +1,42 @@
+# dllessons — the two commands a fresh Debian/Ubuntu machine needs:
+#   make lessons   set up, then execute every lesson headless into out/ (notebooks + HTML)
+#   make test      set up, then go vet, every Go test, and every lesson in quick mode
+# Both install what they need (scripts/setup.sh is idempotent).
+
+SHELL := /bin/bash
+GOBIN_DIR := $(shell go env GOPATH 2>/dev/null || echo $(HOME)/go)/bin
+export PATH := $(PATH):/usr/local/go/bin:$(GOBIN_DIR)
+# The Go backend's SIMD kernels: same build settings for the CLI, tests, benchmarks and kernel.
+export GOEXPERIMENT := simd
+export GOMLX_NO_AUTO_INSTALL := 1
+
+DLLESSONS := bin/dllessons
+
+.PHONY: setup build lessons test vet gotest notebooks-quick bench clean
+
+setup:
+	bash scripts/setup.sh
+
+build:
+	go build -o $(DLLESSONS) ./cmd/dllessons
+
+lessons: setup build
+	$(DLLESSONS) notebooks run --out out
+
+test: setup build vet gotest notebooks-quick
+
+vet:
+	go vet ./...
+
+gotest:
+	go test -timeout 30m ./...
+
+notebooks-quick:
+	$(DLLESSONS) notebooks run --quick --out out/quick
+
+# Speed against the PyTorch peer (needs Debian's python3-torch; installs it).
+bench: setup
+	bash scripts/bench.sh
+
+clean:
+	rm -rf bin out/quick

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/dllessons/dllessons/pkg/lesson"
+	"github.com/dllessons/dllessons/pkg/notebooks"
+)
+
+func init() {
+	register("notebooks", "run [NAME...]: execute the lesson notebooks headless into out/ (HTML too)", runNotebooks)
+}
+
+func runNotebooks(args []string) error {
+	if len(args) == 0 || args[0] != "run" {
+		return fmt.Errorf("usage: dllessons notebooks run [-quick] [-dir notebooks] [-out out] [NAME...]")
+	}
+	fs := flag.NewFlagSet("notebooks run", flag.ContinueOnError)
+	dir := fs.String("dir", "notebooks", "folder with the lessons")
+	out := fs.String("out", "out", "output folder: executed notebooks in OUT/notebooks, HTML in OUT/html")
+	quick := fs.Bool("quick", lesson.Quick(), "tiny budgets (sets "+lesson.QuickEnv+"=1 for the kernel)")
+	timeout := fs.Duration("cell-timeout", time.Hour, "time limit for one cell")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	opts := notebooks.Options{Dir: *dir, OutDir: *out, Names: fs.Args(), CellTimeout: *timeout}
+	if *quick {
+		opts.Env = append(opts.Env, lesson.QuickEnv+"=1")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	results, err := notebooks.Run(ctx, opts)
+	passed := 0
+	for _, r := range results {
+		fmt.Printf("%-32s %-6v %2d figures %8s  %s\n", r.Name, okWord(r.OK()), r.Figures, r.Duration.Round(time.Second), r.HTML)
+		if r.OK() {
+			passed++
+		}
+	}
+	if len(results) > 0 {
+		fmt.Printf("notebooks: %d passed, %d failed\n", passed, len(results)-passed)
+	}
+	return err
+}
+
+func okWord(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "FAILED"
+}

@@ -1,0 +1,168 @@
+package notebooks
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// codeNotebook builds an nbformat-4 GoNB notebook with one code cell per source.
+func codeNotebook(sources ...string) []byte {
+	cells := []map[string]any{{"cell_type": "markdown", "metadata": map[string]any{}, "source": "# Test lesson\n"}}
+	for _, src := range sources {
+		cells = append(cells, map[string]any{"cell_type": "code", "metadata": map[string]any{},
+			"execution_count": nil, "outputs": []any{}, "source": src})
+	}
+	nb := map[string]any{"nbformat": 4, "nbformat_minor": 5, "cells": cells, "metadata": map[string]any{
+		"kernelspec":    map[string]any{"name": "gonb", "display_name": "Go (gonb)", "language": "go"},
+		"language_info": map[string]any{"name": "go"},
+	}}
+	data, _ := json.MarshalIndent(nb, "", " ")
+	return data
+}
+
+func TestProblemsFindsErrorsAndHiddenPanics(t *testing.T) {
+	cases := map[string]struct {
+		outputs string
+		want    string
+	}{
+		"error output":  {`[{"output_type":"error","ename":"ERROR","evalue":"failed to build","traceback":[]}]`, "error output ERROR"},
+		"hidden panic":  {`[{"output_type":"stream","name":"stderr","text":["panic: boom\n","\n","goroutine 1 [running]:\n"]}]`, `"panic:"`},
+		"failed build":  {`[{"output_type":"stream","name":"stderr","text":"exit status 2\n"}]`, `"exit status 2"`},
+		"clean":         {`[{"output_type":"stream","name":"stdout","text":"42\n"}]`, ""},
+		"html ok":       {`[{"output_type":"display_data","data":{"text/html":"<b>ok</b>"},"metadata":{}}]`, ""},
+		"fatal runtime": {`[{"output_type":"stream","name":"stderr","text":"fatal error: all goroutines are asleep - deadlock!\n"}]`, `"fatal error:"`},
+	}
+	for name, c := range cases {
+		doc := `{"cells":[{"cell_type":"code","source":"%%\nfmt.Println(42)","execution_count":1,"outputs":` + c.outputs + `}],"metadata":{}}`
+		nb, err := Parse([]byte(doc))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		problems := strings.Join(nb.Problems(), "\n")
+		if c.want == "" && problems != "" {
+			t.Errorf("%s: unexpected problems: %s", name, problems)
+		}
+		if c.want != "" && !strings.Contains(problems, c.want) {
+			t.Errorf("%s: problems %q do not mention %q", name, problems, c.want)
+		}
+	}
+}
+
+func TestProblemsFindsUnexecutedCells(t *testing.T) {
+	nb, err := Parse(codeNotebook("%%\nfmt.Println(1)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := nb.Problems(); len(p) != 1 || !strings.Contains(p[0], "not executed") {
+		t.Fatalf("want one 'not executed' problem, got %v", p)
+	}
+}
+
+func TestFiguresAndTitle(t *testing.T) {
+	doc := `{"cells":[{"cell_type":"markdown","source":["intro\n","## Energy & CCCP\n"]},
+	 {"cell_type":"code","source":"","execution_count":1,"outputs":[
+	  {"output_type":"display_data","data":{"image/svg+xml":"<svg></svg>"}},
+	  {"output_type":"display_data","data":{"text/html":"<div><svg></svg></div>"}},
+	  {"output_type":"display_data","data":{"text/plain":"x"}}]}],"metadata":{}}`
+	nb, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := nb.Figures(); got != 2 {
+		t.Errorf("Figures() = %d, want 2", got)
+	}
+	if got := nb.Title(); got != "Energy & CCCP" {
+		t.Errorf("Title() = %q", got)
+	}
+}
+
+func TestPatchKernelSpecKeepsFields(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kernel.json")
+	if err := os.WriteFile(path, []byte(`{"argv":["gonb"],"env":{"A":"1"},"language":"go"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := PatchKernelSpec(path, map[string]string{"GOEXPERIMENT": "simd"}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	var spec struct {
+		Argv     []string          `json:"argv"`
+		Env      map[string]string `json:"env"`
+		Language string            `json:"language"`
+	}
+	if err := json.Unmarshal(data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if spec.Env["A"] != "1" || spec.Env["GOEXPERIMENT"] != "simd" || spec.Language != "go" || len(spec.Argv) != 1 {
+		t.Fatalf("patched spec lost or missed fields: %s", data)
+	}
+	if err := PatchKernelSpec(filepath.Join(t.TempDir(), "missing.json"), nil); err == nil {
+		t.Fatal("want an error for a missing kernel spec")
+	}
+}
+
+// requireJupyter skips when Jupyter+GoNB are not installed, except in CI where set-up must
+// have installed them.
+func requireJupyter(t *testing.T) {
+	t.Helper()
+	_, errPy := exec.Command(Python, "-m", "nbconvert", "--version").Output()
+	spec, _ := KernelSpecPath()
+	_, errSpec := os.Stat(spec)
+	if errPy != nil || errSpec != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("Jupyter or the GoNB kernel is missing (nbconvert: %v, kernel spec: %v): scripts/setup.sh should have installed them", errPy, errSpec)
+		}
+		t.Skip("Jupyter/GoNB not installed; run scripts/setup.sh")
+	}
+}
+
+// TestRunFailsOnHiddenPanic executes real notebooks with the GoNB kernel: one whose cell panics
+// at run time (GoNB marks that cell as successful) and one that is fine.
+func TestRunFailsOnHiddenPanic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("executes notebooks")
+	}
+	requireJupyter(t)
+	dir := t.TempDir()
+	write := func(name string, data []byte) {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a_fine.ipynb", codeNotebook("%%\nfmt.Println(\"fine\")"))
+	write("b_panics.ipynb", codeNotebook("%%\nfmt.Println(\"before\")\npanic(\"boom in a lesson\")", "%%\nfmt.Println(\"after\")"))
+	out := filepath.Join(dir, "out")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	results, err := Run(ctx, Options{Dir: dir, OutDir: out, Log: testWriter{t}})
+	if err == nil {
+		t.Fatal("Run succeeded although a notebook panicked")
+	}
+	if len(results) != 2 {
+		t.Fatalf("want 2 results, got %d (%v)", len(results), err)
+	}
+	if !results[0].OK() {
+		t.Errorf("the fine notebook was reported as failing: %v", results[0].Problems)
+	}
+	if results[1].OK() || !strings.Contains(strings.Join(results[1].Problems, " "), "panic") {
+		t.Errorf("the panicking notebook was not reported with its panic: %v", results[1].Problems)
+	}
+	for _, path := range []string{results[0].Executed, results[0].HTML, filepath.Join(out, "html", "index.html")} {
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("missing output: %v", err)
+		}
+	}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
