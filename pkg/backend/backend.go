@@ -82,11 +82,25 @@ func newWithConfig(config string) (b compute.Backend, err error) {
 			err = fmt.Errorf("backend %q: %v", config, r)
 		}
 	}()
-	b, err = compute.NewWithConfig(config)
+	b, err = withQuietStdout(func() (compute.Backend, error) { return compute.NewWithConfig(config) })
 	if err != nil {
 		return nil, fmt.Errorf("backend %q: %w", config, err)
 	}
 	return b, nil
+}
+
+// withQuietStdout runs f with stdout discarded: the Go backend prints its parallelism setting,
+// which would otherwise show up in every notebook cell that creates a backend.
+func withQuietStdout(f func() (compute.Backend, error)) (compute.Backend, error) {
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return f()
+	}
+	defer devNull.Close()
+	saved := os.Stdout
+	os.Stdout = devNull
+	defer func() { os.Stdout = saved }()
+	return f()
 }
 
 var (
