@@ -1,0 +1,37 @@
+package lesson
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestQuickAndPick(t *testing.T) {
+	for value, want := range map[string]bool{"": false, "0": false, "false": false, "1": true, "yes": true} {
+		t.Setenv(QuickEnv, value)
+		if Quick() != want {
+			t.Errorf("%s=%q: Quick() = %v, want %v", QuickEnv, value, Quick(), want)
+		}
+	}
+	t.Setenv(QuickEnv, "1")
+	if Pick(20, 1) != 1 {
+		t.Error("Pick in quick mode should return the quick value")
+	}
+	t.Setenv(QuickEnv, "")
+	if Pick("full", "tiny") != "full" {
+		t.Error("Pick in normal mode should return the normal value")
+	}
+}
+
+func TestTableRendersTextAndEscapedHTML(t *testing.T) {
+	tab := Table{Title: "Results", Headers: []string{"lr", "test acc"}}
+	tab.AddRow(0.01, "69.00 %")
+	tab.AddRow("<b>", 1)
+	text := tab.String()
+	if !strings.Contains(text, "lr    test acc") || !strings.Contains(text, "0.01  69.00 %") {
+		t.Errorf("text table not aligned:\n%s", text)
+	}
+	h := tab.HTML()
+	if !strings.Contains(h, "<th>test acc</th>") || !strings.Contains(h, "<td>&lt;b&gt;</td>") || strings.Contains(h, "<td><b></td>") {
+		t.Errorf("bad HTML: %s", h)
+	}
+}

@@ -1,0 +1,45 @@
+package plots
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLinesRendersSVGWithLegend(t *testing.T) {
+	p, err := Lines("Energy", "iteration", "E", Series{Name: "β=1", X: []float64{0, 1, 2}, Y: []float64{3, 2, 1.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := SVG(p, Width, Height)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<svg", "Energy", "iteration", "β=1"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+}
+
+func TestLinesRejectsMismatchedSeries(t *testing.T) {
+	if _, err := Lines("t", "x", "y", Series{Name: "bad", X: []float64{1, 2}, Y: []float64{1}}); err == nil ||
+		!strings.Contains(err.Error(), `"bad"`) {
+		t.Fatalf("want an error naming the series, got %v", err)
+	}
+}
+
+func TestSaveWritesFile(t *testing.T) {
+	p, _ := Lines("t", "x", "y", Series{X: []float64{0, 1}, Y: []float64{0, 1}})
+	path := filepath.Join(t.TempDir(), "sub", "fig.svg")
+	if err := Save(p, path); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(path); err != nil || info.Size() == 0 {
+		t.Fatalf("figure not written: %v", err)
+	}
+	if err := Save(p, filepath.Join(t.TempDir(), "noext")); err == nil {
+		t.Fatal("want an error for a path without extension")
+	}
+}
