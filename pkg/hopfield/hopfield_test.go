@@ -1,0 +1,286 @@
+package hopfield
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/dllessons/dllessons/pkg/backend"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"gonum.org/v1/gonum/mat"
+)
+
+func testBackend(t *testing.T) compute.Backend {
+	t.Helper()
+	b, err := backend.New("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// randomInstance draws X (N×D), q and β log-uniform in [0.01, 100].
+func randomInstance(rng *rand.Rand) (X Matrix, q []float64, beta float64) {
+	n, d := 2+rng.IntN(8), 1+rng.IntN(6)
+	X = RandomPatterns(rng, n, d, 0)
+	q = RandomPatterns(rng, 1, d, 0)[0]
+	beta = math.Pow(10, -2+4*rng.Float64())
+	return
+}
+
+func relErr(got, want []float64) float64 {
+	num, den := 0.0, 0.0
+	for i := range got {
+		num += (got[i] - want[i]) * (got[i] - want[i])
+		den += want[i] * want[i]
+	}
+	return math.Sqrt(num) / math.Max(math.Sqrt(den), 1e-3)
+}
+
+// TestGradientsMatchFiniteDifferencesAndAutodiff: the closed-form gradient computed by the
+// float32 graph agrees with float64 finite differences of the reference energy and with
+// GoMLX's autodiff of the energy graph.
+func TestGradientsMatchFiniteDifferencesAndAutodiff(t *testing.T) {
+	b := testBackend(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := 0; trial < 30; trial++ {
+		X, q, beta := randomInstance(rng)
+		beta = math.Min(beta, 10) // float32 finite differences of steep softmaxes are not the point here
+		h, err := NewNet(b, X, beta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.DType = dtypes.Float32
+		closed, err := h.Gradient(Matrix{q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		auto, err := h.AutodiffGradient(Matrix{q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		numeric := NumericalGradient(func(x []float64) float64 { return Energy(X, beta, x) }, q, 1e-6)
+		if e := relErr(closed[0], numeric); e > 1e-4 {
+			t.Errorf("trial %d (β=%.3g): closed-form gradient vs finite differences: relative error %.2g", trial, beta, e)
+		}
+		if e := relErr(auto[0], numeric); e > 1e-4 {
+			t.Errorf("trial %d (β=%.3g): autodiff gradient vs finite differences: relative error %.2g", trial, beta, e)
+		}
+		if e := relErr(auto[0], closed[0]); e > 1e-4 {
+			t.Errorf("trial %d: autodiff vs closed form: relative error %.2g", trial, e)
+		}
+	}
+}
+
+func frobenius(m Matrix) float64 {
+	s := 0.0
+	for _, row := range m {
+		for _, v := range row {
+			s += v * v
+		}
+	}
+	return math.Sqrt(s)
+}
+
+// minEigenvalue of the symmetric matrix m, computed on m/‖m‖ (LAPACK's scaling trips over
+// matrices whose entries are all near the underflow limit, as saturated softmaxes give).
+func minEigenvalue(t *testing.T, m Matrix) float64 {
+	d, norm := len(m), frobenius(m)
+	if norm == 0 {
+		return 0
+	}
+	sym := mat.NewSymDense(d, nil)
+	for i := 0; i < d; i++ {
+		for j := i; j < d; j++ {
+			sym.SetSym(i, j, (m[i][j]+m[j][i])/2/norm)
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(sym, false) {
+		t.Fatal("eigen-decomposition failed")
+	}
+	return eig.Values(nil)[0] * norm
+}
+
+// TestHessiansAreCorrectAndPSD: on 200 random (X, q, β) with β from 0.01 to 100, the closed-form
+// Hessians equal finite differences of the gradient, the graph computes the same as the
+// reference, and both Hessians are positive semi-definite.
+func TestHessiansAreCorrectAndPSD(t *testing.T) {
+	b := testBackend(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := 0; trial < 200; trial++ {
+		X, q, beta := randomInstance(rng)
+		d := len(q)
+		closed := HessianNegE2(X, beta, q)
+		numeric := NumericalJacobian(func(x []float64) []float64 { return Update(X, beta, x) }, q, 1e-7)
+		scale := math.Max(frobenius(closed), 1)
+		for i := range closed {
+			for j := range closed[i] {
+				if math.Abs(closed[i][j]-numeric[i][j]) > 1e-4*scale {
+					t.Fatalf("trial %d (β=%.3g): ∇²(−E2)[%d][%d] = %.6g, finite differences give %.6g", trial, beta, i, j, closed[i][j], numeric[i][j])
+				}
+			}
+		}
+		gradE1 := func(x []float64) []float64 { // ∇E1 = ∇E − ∇E2 = ∇E + Xᵀ softmax(βXq)
+			g, u := EnergyGradient(X, beta, x), Update(X, beta, x)
+			for i := range g {
+				g[i] += u[i]
+			}
+			return g
+		}
+		e1Numeric := NumericalJacobian(gradE1, q, 1e-6)
+		identity := HessianE1(d)
+		for i := range identity {
+			for j := range identity[i] {
+				if math.Abs(identity[i][j]-e1Numeric[i][j]) > 1e-4*scale {
+					t.Fatalf("trial %d: ∇²E1 is not I", trial)
+				}
+			}
+		}
+		for name, h := range map[string]Matrix{"∇²E1": identity, "∇²(−E2)": closed} {
+			if ev := minEigenvalue(t, h); ev < -1e-6*math.Max(frobenius(h), 1e-300) {
+				t.Fatalf("trial %d (β=%.3g): %s has eigenvalue %.3g < 0", trial, beta, name, ev)
+			}
+		}
+		if trial%20 == 0 { // the graph version agrees with the reference
+			net, err := NewNet(b, X, beta)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs, err := net.HessianNegE2(Matrix{q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range closed {
+				if relErr(hs[0][i], closed[i]) > 1e-9*math.Max(1, scale) && maxAbsDiff(Matrix{hs[0][i]}, Matrix{closed[i]}) > 1e-9*scale {
+					t.Fatalf("trial %d: graph Hessian row %d = %v, reference %v", trial, i, hs[0][i], closed[i])
+				}
+			}
+		}
+	}
+}
+
+// TestCCCPNeverIncreasesEnergyAndConverges on 120 random instances (batched).
+func TestCCCPNeverIncreasesEnergyAndConverges(t *testing.T) {
+	b := testBackend(t)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := 0; trial < 120; trial++ {
+		X, _, beta := randomInstance(rng)
+		h, err := NewNet(b, X, beta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trajs, err := h.Iterate(RandomPatterns(rng, 1, len(X[0]), 0), 1e-9, 2000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := trajs[0]
+		if inc := tr.MaxEnergyIncrease(); inc > 1e-9*(1+math.Abs(tr.Energies[0])) {
+			t.Fatalf("trial %d (β=%.3g): energy increased by %.3g along CCCP: %v", trial, beta, inc, tr.Energies)
+		}
+		if !tr.Converged {
+			t.Fatalf("trial %d (β=%.3g): no fixed point after %d steps", trial, beta, tr.Steps())
+		}
+		final := tr.Final()
+		if d := distance(Update(X, beta, final), final); d > 1e-6 {
+			t.Fatalf("trial %d: the final state is not a fixed point (moves %.3g)", trial, d)
+		}
+	}
+}
+
+// TestRetrievalLargeBetaExactSmallBetaMean: well-separated patterns are retrieved exactly from
+// corrupted queries at large β; at small β every query falls to (near) the mean pattern.
+func TestRetrievalLargeBetaExactSmallBetaMean(t *testing.T) {
+	b := testBackend(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	X := RandomPatterns(rng, 8, 64, 8) // nearly orthogonal in 64-D, norm 8
+	large, err := NewNet(b, X, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := large.Retrieve(RetrievalOptions{Sigma: 0.3, MaskFrac: 0.25, Tolerance: 1e-6, MaxSteps: 50, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Exact != 1 {
+		t.Errorf("β=8: retrieved %.0f%% of the patterns exactly, want all", 100*r.Exact)
+	}
+	small, _ := NewNet(b, X, 0.001)
+	r, err = small.Retrieve(RetrievalOptions{Sigma: 0.3, Tolerance: 1e-6, MaxSteps: 200, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Exact != 0 || r.DistanceToMean > 0.05*MaxNorm(X) {
+		t.Errorf("β=0.001: want fixed points near the mean, got exact %.2f, distance to mean %.3g", r.Exact, r.DistanceToMean)
+	}
+}
+
+func TestHopfieldUpdateEqualsAttention(t *testing.T) {
+	b := testBackend(t)
+	for _, size := range [][3]int{{4, 3, 1}, {16, 10, 8}, {64, 32, 5}} {
+		c, err := CompareWithAttention(b, 1, size[0], size[1], size[2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.MaxAbsDiff > 1e-5 {
+			t.Errorf("d=%d N=%d batch=%d: max |Δ| = %.3g > 1e-5", c.D, c.N, c.Batch, c.MaxAbsDiff)
+		}
+		if c.MaxAbsOutput == 0 {
+			t.Errorf("attention output is all zeros: nothing compared")
+		}
+	}
+	p, err := CompareProjected(b, 1, 16, 10, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.VsProjectedHopfield > 1e-5 || p.VsIdentityUpdate < 1e-2 {
+		t.Errorf("projections: vs projected Hopfield %.3g (want ≤ 1e-5), vs identity update %.3g (want large)", p.VsProjectedHopfield, p.VsIdentityUpdate)
+	}
+}
+
+// TestStableForLargeBetaAndNorms: β = 100 and ‖x‖ = 100 give finite energies, gradients, updates.
+func TestStableForLargeBetaAndNorms(t *testing.T) {
+	b := testBackend(t)
+	rng := rand.New(rand.NewPCG(9, 10))
+	X := RandomPatterns(rng, 5, 4, 100)
+	Q := RandomPatterns(rng, 3, 4, 100)
+	for _, dt := range []dtypes.DType{dtypes.Float32, dtypes.Float64} {
+		h, _ := NewNet(b, X, 100)
+		h.DType = dt
+		e, err := h.Energy(Q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _ := h.Gradient(Q)
+		u, _ := h.Update(Q)
+		hs, _ := h.HessianNegE2(Q)
+		for _, v := range append(append(append(e, g[0]...), u[0]...), hs[0][0]...) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("%s: non-finite value %v (energies %v)", dt, v, e)
+			}
+		}
+		for i, q := range Q {
+			if math.Abs(e[i]-Energy(X, 100, q)) > 1e-3*math.Abs(Energy(X, 100, q))+1e-2 {
+				t.Errorf("%s: energy %v, reference %v", dt, e[i], Energy(X, 100, q))
+			}
+		}
+	}
+}
+
+func TestBadInputIsAnError(t *testing.T) {
+	b := testBackend(t)
+	if _, err := NewNet(b, Matrix{{1, 2}, {3}}, 1); err == nil {
+		t.Error("ragged patterns accepted")
+	}
+	if _, err := NewNet(b, Matrix{{1, math.NaN()}}, 1); err == nil {
+		t.Error("NaN pattern accepted")
+	}
+	if _, err := NewNet(b, Matrix{{1, 2}}, 0); err == nil {
+		t.Error("β = 0 accepted")
+	}
+	h, _ := NewNet(b, Matrix{{1, 2}}, 1)
+	if _, err := h.Energy(Matrix{{1, 2, 3}}); err == nil {
+		t.Error("query of the wrong dimension accepted")
+	}
+}
