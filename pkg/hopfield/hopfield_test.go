@@ -8,7 +8,6 @@ import (
 	"github.com/dllessons/dllessons/pkg/backend"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
-	"gonum.org/v1/gonum/mat"
 )
 
 func testBackend(t *testing.T) compute.Backend {
@@ -20,14 +19,6 @@ func testBackend(t *testing.T) compute.Backend {
 	return b
 }
 
-// randomInstance draws X (N×D), q and β log-uniform in [0.01, 100].
-func randomInstance(rng *rand.Rand) (X Matrix, q []float64, beta float64) {
-	n, d := 2+rng.IntN(8), 1+rng.IntN(6)
-	X = RandomPatterns(rng, n, d, 0)
-	q = RandomPatterns(rng, 1, d, 0)[0]
-	beta = math.Pow(10, -2+4*rng.Float64())
-	return
-}
 
 func relErr(got, want []float64) float64 {
 	num, den := 0.0, 0.0
@@ -45,7 +36,7 @@ func TestGradientsMatchFiniteDifferencesAndAutodiff(t *testing.T) {
 	b := testBackend(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for trial := 0; trial < 30; trial++ {
-		X, q, beta := randomInstance(rng)
+		X, q, beta := RandomInstance(rng)
 		beta = math.Min(beta, 10) // float32 finite differences of steep softmaxes are not the point here
 		h, err := NewNet(b, X, beta)
 		if err != nil {
@@ -73,36 +64,6 @@ func TestGradientsMatchFiniteDifferencesAndAutodiff(t *testing.T) {
 	}
 }
 
-func frobenius(m Matrix) float64 {
-	s := 0.0
-	for _, row := range m {
-		for _, v := range row {
-			s += v * v
-		}
-	}
-	return math.Sqrt(s)
-}
-
-// minEigenvalue of the symmetric matrix m, computed on m/‖m‖ (LAPACK's scaling trips over
-// matrices whose entries are all near the underflow limit, as saturated softmaxes give).
-func minEigenvalue(t *testing.T, m Matrix) float64 {
-	d, norm := len(m), frobenius(m)
-	if norm == 0 {
-		return 0
-	}
-	sym := mat.NewSymDense(d, nil)
-	for i := 0; i < d; i++ {
-		for j := i; j < d; j++ {
-			sym.SetSym(i, j, (m[i][j]+m[j][i])/2/norm)
-		}
-	}
-	var eig mat.EigenSym
-	if !eig.Factorize(sym, false) {
-		t.Fatal("eigen-decomposition failed")
-	}
-	return eig.Values(nil)[0] * norm
-}
-
 // TestHessiansAreCorrectAndPSD: on 200 random (X, q, β) with β from 0.01 to 100, the closed-form
 // Hessians equal finite differences of the gradient, the graph computes the same as the
 // reference, and both Hessians are positive semi-definite.
@@ -110,7 +71,7 @@ func TestHessiansAreCorrectAndPSD(t *testing.T) {
 	b := testBackend(t)
 	rng := rand.New(rand.NewPCG(3, 4))
 	for trial := 0; trial < 200; trial++ {
-		X, q, beta := randomInstance(rng)
+		X, q, beta := RandomInstance(rng)
 		d := len(q)
 		closed := HessianNegE2(X, beta, q)
 		numeric := NumericalJacobian(func(x []float64) []float64 { return Update(X, beta, x) }, q, 1e-7)
@@ -139,7 +100,7 @@ func TestHessiansAreCorrectAndPSD(t *testing.T) {
 			}
 		}
 		for name, h := range map[string]Matrix{"∇²E1": identity, "∇²(−E2)": closed} {
-			if ev := minEigenvalue(t, h); ev < -1e-6*math.Max(frobenius(h), 1e-300) {
+			if ev := MinEigenvalue(h); ev < -1e-6*math.Max(frobenius(h), 1e-300) {
 				t.Fatalf("trial %d (β=%.3g): %s has eigenvalue %.3g < 0", trial, beta, name, ev)
 			}
 		}
@@ -166,7 +127,7 @@ func TestCCCPNeverIncreasesEnergyAndConverges(t *testing.T) {
 	b := testBackend(t)
 	rng := rand.New(rand.NewPCG(5, 6))
 	for trial := 0; trial < 120; trial++ {
-		X, _, beta := randomInstance(rng)
+		X, _, beta := RandomInstance(rng)
 		h, err := NewNet(b, X, beta)
 		if err != nil {
 			t.Fatal(err)
@@ -282,5 +243,52 @@ func TestBadInputIsAnError(t *testing.T) {
 	h, _ := NewNet(b, Matrix{{1, 2}}, 1)
 	if _, err := h.Energy(Matrix{{1, 2, 3}}); err == nil {
 		t.Error("query of the wrong dimension accepted")
+	}
+}
+
+func TestExperimentSummaries(t *testing.T) {
+	b := testBackend(t)
+	hc := CheckHessians(1, 100)
+	if hc.MaxFiniteDiffError > 1e-4 || hc.MinEigenNegE2 < -1e-6 || hc.MinEigenE1 != 1 || hc.BetaMax < 10 || hc.BetaMin > 0.1 {
+		t.Errorf("Hessian check: %+v", hc)
+	}
+	dc, err := CheckDescent(b, 1, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dc.Increases != 0 || dc.Converged != 100 {
+		t.Errorf("descent check: %+v", dc)
+	}
+	rng := rand.New(rand.NewPCG(2, 2))
+	sweep, err := RetrievalSweep(b, RandomPatterns(rng, 6, 32, 6), LogSpace(-3, 1, 5), RetrievalOptions{Sigma: 0.3, Tolerance: 1e-6, MaxSteps: 100, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sweep[0].Exact != 0 || sweep[len(sweep)-1].Exact != 1 {
+		t.Errorf("retrieval should go from none at β=0.001 to all at β=10: %+v", sweep)
+	}
+}
+
+func TestLandscape(t *testing.T) {
+	b := testBackend(t)
+	X := Matrix{{1, 0}, {0, 1}, {-1, -1}}
+	h, _ := NewNet(b, X, 4)
+	l, err := h.Landscape(-2, 2, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, r := l.Dims(); c != 9 || r != 9 {
+		t.Fatalf("dims %d×%d", c, r)
+	}
+	for r := range l.Ys {
+		for c := range l.Xs {
+			if want := Energy(X, 4, []float64{l.X(c), l.Y(r)}); math.Abs(l.Z(c, r)-want) > 1e-9 {
+				t.Fatalf("E at (%v,%v) = %v, want %v", l.X(c), l.Y(r), l.Z(c, r), want)
+			}
+		}
+	}
+	h3, _ := NewNet(b, Matrix{{1, 2, 3}}, 1)
+	if _, err := h3.Landscape(-1, 1, 5); err == nil {
+		t.Error("a 3-D landscape was accepted")
 	}
 }
