@@ -19,7 +19,6 @@ func testBackend(t *testing.T) compute.Backend {
 	return b
 }
 
-
 func relErr(got, want []float64) float64 {
 	num, den := 0.0, 0.0
 	for i := range got {
