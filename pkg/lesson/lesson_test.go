@@ -35,3 +35,18 @@ func TestTableRendersTextAndEscapedHTML(t *testing.T) {
 		t.Errorf("bad HTML: %s", h)
 	}
 }
+
+func TestJSONRoundTrip(t *testing.T) {
+	path := t.TempDir() + "/sub/r.json"
+	type rec struct{ A float64 }
+	if err := WriteJSON(path, rec{A: 0.25}); err != nil {
+		t.Fatal(err)
+	}
+	var got rec
+	if err := ReadJSON(path, &got); err != nil || got.A != 0.25 {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	if err := ReadJSON(t.TempDir()+"/missing.json", &got); err == nil {
+		t.Fatal("missing file gave no error")
+	}
+}

@@ -1,0 +1,152 @@
+package hopfield
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/dllessons/dllessons/pkg/lesson"
+	"github.com/dllessons/dllessons/pkg/plots"
+	"github.com/gomlx/compute"
+	"gonum.org/v1/plot"
+)
+
+// Report gathers the numbers of the two Hopfield lessons; the CLI writes it as JSON.
+type Report struct {
+	Seed       uint64
+	Hessians   HessianCheck
+	Descent    DescentCheck
+	Retrieval  []Retrieval
+	Attention  []AttentionComparison
+	Projection ProjectionEffect
+}
+
+// AttentionSizes are the (d, N, batch) rows of the attention table.
+var AttentionSizes = [][3]int{{2, 3, 1}, {8, 16, 4}, {16, 64, 8}, {64, 32, 16}, {128, 256, 32}}
+
+// RetrievalProblem is the lessons' retrieval set-up: 16 random patterns in 64 dimensions with
+// norm 8, queries with noise σ = 0.5 and a quarter of their entries masked.
+func RetrievalProblem(seed uint64) (Matrix, RetrievalOptions) {
+	X := RandomPatterns(rand.New(rand.NewPCG(seed, 17)), 16, 64, 8)
+	return X, RetrievalOptions{Sigma: 0.5, MaskFrac: 0.25, Tolerance: 1e-3, MaxSteps: 100, Seed: seed}
+}
+
+// RunReport runs every check of the lessons.
+func RunReport(b compute.Backend, seed uint64, instances int) (Report, error) {
+	r := Report{Seed: seed, Hessians: CheckHessians(seed, instances)}
+	var err error
+	if r.Descent, err = CheckDescent(b, seed, instances); err != nil {
+		return r, err
+	}
+	X, opt := RetrievalProblem(seed)
+	if r.Retrieval, err = RetrievalSweep(b, X, LogSpace(-3, 1, 9), opt); err != nil {
+		return r, err
+	}
+	if r.Attention, err = AttentionTable(b, seed, AttentionSizes); err != nil {
+		return r, err
+	}
+	r.Projection, err = CompareProjected(b, seed, 16, 32, 8)
+	return r, err
+}
+
+// Tables renders the report as the lessons' tables.
+func (r Report) Tables() []*lesson.Table {
+	return []*lesson.Table{r.HessianTable(), r.DescentTable(), RetrievalTable(r.Retrieval), AttentionTableOf(r.Attention)}
+}
+
+// HessianTable shows the Hessian checks.
+func (r Report) HessianTable() *lesson.Table {
+	h := r.Hessians
+	t := &lesson.Table{Title: fmt.Sprintf("Hessians on %d random (X, q, β), β ∈ [%.3g, %.3g]", h.Instances, h.BetaMin, h.BetaMax),
+		Headers: []string{"check", "value"}}
+	t.AddRow("max |closed form − finite differences| / ‖H‖", fmt.Sprintf("%.2e", h.MaxFiniteDiffError))
+	t.AddRow("smallest eigenvalue of ∇²E1 = I", fmt.Sprintf("%.3g", h.MinEigenE1))
+	t.AddRow("smallest eigenvalue of ∇²(−E2) / ‖∇²(−E2)‖", fmt.Sprintf("%.2e", h.MinEigenNegE2))
+	return t
+}
+
+// DescentTable shows the CCCP monotonicity check.
+func (r Report) DescentTable() *lesson.Table {
+	d := r.Descent
+	t := &lesson.Table{Title: fmt.Sprintf("CCCP on %d random instances", d.Instances), Headers: []string{"check", "value"}}
+	t.AddRow("instances where the energy increased", d.Increases)
+	t.AddRow("largest one-step energy change", fmt.Sprintf("%.2e", d.MaxIncrease))
+	t.AddRow("reached a fixed point (‖Δq‖ < 1e-9)", fmt.Sprintf("%d / %d", d.Converged, d.Instances))
+	t.AddRow("steps: mean / max", fmt.Sprintf("%.1f / %d", d.MeanSteps, d.MaxSteps))
+	return t
+}
+
+// RetrievalTable shows retrieval against β.
+func RetrievalTable(rs []Retrieval) *lesson.Table {
+	t := &lesson.Table{Title: "Retrieval of corrupted patterns", Headers: []string{"β", "exact", "nearest", "distance to mean", "mean steps"}}
+	for _, r := range rs {
+		t.AddRow(fmt.Sprintf("%.3g", r.Beta), fmt.Sprintf("%.0f%%", 100*r.Exact), fmt.Sprintf("%.0f%%", 100*r.Nearest),
+			fmt.Sprintf("%.3f", r.DistanceToMean), fmt.Sprintf("%.1f", r.MeanSteps))
+	}
+	return t
+}
+
+// AttentionTableOf shows the Hopfield-update vs attention comparison.
+func AttentionTableOf(rows []AttentionComparison) *lesson.Table {
+	t := &lesson.Table{Title: "One Hopfield update (β = 1/√d) vs GoMLX cross-attention (W_K = W_V = I), float32",
+		Headers: []string{"d", "N", "queries", "max |Δ|", "max |output|"}}
+	for _, c := range rows {
+		t.AddRow(c.D, c.N, c.Batch, fmt.Sprintf("%.2e", c.MaxAbsDiff), fmt.Sprintf("%.3g", c.MaxAbsOutput))
+	}
+	return t
+}
+
+// Demo2D is the lessons' 2-D example: four stored patterns and six starting queries.
+func Demo2D() (patterns, starts Matrix) {
+	patterns = Matrix{{1.5, 1.0}, {-1.2, 1.4}, {-1.0, -1.3}, {1.3, -1.1}}
+	starts = Matrix{{0.2, 0.3}, {-0.4, 0.1}, {0.1, -0.6}, {2.2, 2.3}, {-2.4, -0.2}, {0.6, -2.4}}
+	return
+}
+
+// LandscapeFigure draws the energy of the 2-D demo at β with CCCP trajectories on it.
+func LandscapeFigure(b compute.Backend, beta float64, steps int) (*plot.Plot, []Trajectory, error) {
+	X, starts := Demo2D()
+	h, err := NewNet(b, X, beta)
+	if err != nil {
+		return nil, nil, err
+	}
+	land, err := h.Landscape(-2.8, 2.8, steps)
+	if err != nil {
+		return nil, nil, err
+	}
+	trajs, err := h.Iterate(starts, 1e-6, 100)
+	if err != nil {
+		return nil, nil, err
+	}
+	paths := make([][][]float64, len(trajs))
+	for i, t := range trajs {
+		paths[i] = t.States
+	}
+	p, err := plots.EnergyMap(fmt.Sprintf("Energy landscape and CCCP trajectories, β = %g", beta), land, X, paths...)
+	return p, trajs, err
+}
+
+// EnergyTraceFigure plots E(q_t) against t for each trajectory.
+func EnergyTraceFigure(title string, trajs []Trajectory) (*plot.Plot, error) {
+	series := make([]plots.Series, len(trajs))
+	for i, t := range trajs {
+		xs := make([]float64, len(t.Energies))
+		for j := range xs {
+			xs[j] = float64(j)
+		}
+		series[i] = plots.Series{Name: fmt.Sprintf("query %d", i+1), X: xs, Y: t.Energies}
+	}
+	return plots.Lines(title, "CCCP step t", "E(q_t)", series...)
+}
+
+// RetrievalFigure plots exact and nearest retrieval rates against log₁₀ β.
+func RetrievalFigure(rs []Retrieval) (*plot.Plot, error) {
+	var exact, nearest plots.Series
+	exact.Name, nearest.Name = "fixed point = stored pattern", "closest to its own pattern"
+	for _, r := range rs {
+		lb := math.Log10(r.Beta)
+		exact.X, exact.Y = append(exact.X, lb), append(exact.Y, r.Exact)
+		nearest.X, nearest.Y = append(nearest.X, lb), append(nearest.Y, r.Nearest)
+	}
+	return plots.Lines("Retrieval of corrupted patterns vs β", "log₁₀ β", "share of queries", exact, nearest)
+}
