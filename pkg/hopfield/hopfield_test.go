@@ -291,3 +291,25 @@ func TestLandscape(t *testing.T) {
 		t.Error("a 3-D landscape was accepted")
 	}
 }
+
+func TestLessonFigures(t *testing.T) {
+	b := testBackend(t)
+	X, opt := RetrievalProblem(1)
+	q := Corrupt(rand.New(rand.NewPCG(1, 1)), X[0], opt.Sigma, opt.MaskFrac)
+	if _, err := AttentionLayersFigure(b, X, q, []float64{0.125, 1}, 5); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := NewNet(b, X, 1)
+	trajs, _ := h.Iterate(Matrix{q}, 1e-9, 50)
+	d := NearestDistances(X, trajs[0])
+	if d[len(d)-1] > 1e-3 || d[0] < d[len(d)-1] {
+		t.Errorf("β=1 should bring the query onto its pattern: distances %v", d)
+	}
+	p, trajs2, err := LandscapeFigure(b, 2, 20)
+	if err != nil || p == nil || len(trajs2) != 6 {
+		t.Fatalf("landscape figure: %v", err)
+	}
+	if _, err := EnergyTraceFigure("t", trajs2); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -150,3 +150,37 @@ func RetrievalFigure(rs []Retrieval) (*plot.Plot, error) {
 	}
 	return plots.Lines("Retrieval of corrupted patterns vs β", "log₁₀ β", "share of queries", exact, nearest)
 }
+
+// NearestDistances is, for each state of the trajectory, the distance to the closest stored
+// pattern: how far the query is from having retrieved one.
+func NearestDistances(X Matrix, t Trajectory) []float64 {
+	out := make([]float64, len(t.States))
+	for i, s := range t.States {
+		_, out[i] = Nearest(X, s)
+	}
+	return out
+}
+
+// AttentionLayersFigure follows one query through repeated Hopfield updates (= stacked
+// cross-attention steps with W_K = W_V = I) for each β and plots its distance to the nearest
+// stored pattern after each step.
+func AttentionLayersFigure(b compute.Backend, X Matrix, q []float64, betas []float64, steps int) (*plot.Plot, error) {
+	var series []plots.Series
+	for _, beta := range betas {
+		h, err := NewNet(b, X, beta)
+		if err != nil {
+			return nil, err
+		}
+		trajs, err := h.Iterate(Matrix{q}, 1e-12, steps)
+		if err != nil {
+			return nil, err
+		}
+		d := NearestDistances(X, trajs[0])
+		xs := make([]float64, len(d))
+		for i := range xs {
+			xs[i] = float64(i)
+		}
+		series = append(series, plots.Series{Name: fmt.Sprintf("β = %.3g", beta), X: xs, Y: d})
+	}
+	return plots.Lines("Distance to the nearest stored pattern after each update", "updates (attention steps)", "distance", series...)
+}
