@@ -1,0 +1,321 @@
+// Package models holds the lessons' neural networks, written with GoMLX.
+//
+// cnn*.go is the course's image classifier for homework Question 2: three convolution blocks
+// and a three-layer MLP, with and without batch normalisation. Images are channels last
+// (batch×48×48×3), the layout of the course file: a 3×3 convolution then becomes one matrix
+// product over 9 shifted views of the input (im2col), which on GoMLX's pure-Go backend is several
+// times faster than its general convolution op and has gradients for every op it uses.
+package models
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads like math
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+// CNN architecture of the course.
+var (
+	CNNChannels     = []int{32, 64, 128} // output channels of the three conv blocks
+	CNNHidden       = []int{1024, 512}   // MLP hidden sizes
+	CNNDropout      = 0.1
+	CNNImageSize    = 48
+	CNNInChannels   = 3
+	CNNNumClasses   = 6
+	batchNormEps    = 1e-5 // PyTorch's defaults, as the course used
+	batchNormMoment = 0.1
+)
+
+// CNNVariant names a model: with or without batch normalisation.
+type CNNVariant struct{ BatchNorm bool }
+
+// Name is "cnn" or "cnn-bn".
+func (v CNNVariant) Name() string {
+	if v.BatchNorm {
+		return "cnn-bn"
+	}
+	return "cnn"
+}
+
+// flatFeatures is the size of the MLP's input: 128×6×6 flattened, or 128 after global average
+// pooling — the source of the 7× difference in parameter counts.
+func (v CNNVariant) flatFeatures() int {
+	last := CNNChannels[len(CNNChannels)-1]
+	if v.BatchNorm {
+		return last
+	}
+	side := CNNImageSize >> len(CNNChannels)
+	return last * side * side
+}
+
+// LayerSpec describes one layer that owns parameters.
+type LayerSpec struct {
+	Scope  string // variable scope, e.g. "conv1"
+	Kind   string // "conv3x3", "batchnorm2d", "dense", "batchnorm1d"
+	In     int    // input channels/features
+	Out    int    // output channels/features
+	OutMap string // output feature map, e.g. "48×48×32" or "1024"
+}
+
+// Layers lists the variant's parameterised layers in order.
+func (v CNNVariant) Layers() []LayerSpec {
+	var specs []LayerSpec
+	in, side := CNNInChannels, CNNImageSize
+	for i, out := range CNNChannels {
+		fmap := fmt.Sprintf("%d×%d×%d", side, side, out)
+		specs = append(specs, LayerSpec{fmt.Sprintf("conv%d", i+1), "conv3x3", in, out, fmap})
+		if v.BatchNorm {
+			specs = append(specs, LayerSpec{fmt.Sprintf("bn%d", i+1), "batchnorm2d", out, out, fmap})
+		}
+		in, side = out, side/2
+	}
+	in = v.flatFeatures()
+	for i, out := range append(append([]int{}, CNNHidden...), CNNNumClasses) {
+		specs = append(specs, LayerSpec{fmt.Sprintf("fc%d", i+1), "dense", in, out, fmt.Sprint(out)})
+		if v.BatchNorm && i == 0 {
+			specs = append(specs, LayerSpec{"bn_fc1", "batchnorm1d", out, out, fmt.Sprint(out)})
+		}
+		in = out
+	}
+	return specs
+}
+
+// CNN is one variant's variables in a model.Store, created with PyTorch's default
+// initialisation (uniform ±1/√fan_in for weights and biases; γ=1, β=0) so the learning rates of
+// the course behave the same.
+type CNN struct {
+	Variant CNNVariant
+	Store   *model.Store
+	// Trainable lists the parameters in a fixed order (gradients and updates follow it).
+	Trainable []*model.Variable
+}
+
+// NewCNN creates (or, if store has a checkpoint loader, loads) the variant's variables;
+// seed fixes the initial values.
+func NewCNN(store *model.Store, variant CNNVariant, seed uint64) (*CNN, error) {
+	m := &CNN{Variant: variant, Store: store}
+	for _, spec := range variant.Layers() {
+		if err := m.createLayer(spec, seed); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// createLayer creates one layer's variables in its scope.
+func (m *CNN) createLayer(spec LayerSpec, seed uint64) error {
+	add := func(name string, trainable bool, value *tensors.Tensor) error {
+		v, err := m.Store.CreateVariable("/cnn/"+spec.Scope+"/"+name, value)
+		if err != nil {
+			return fmt.Errorf("%s variable %s/%s: %w", m.Variant.Name(), spec.Scope, name, err)
+		}
+		v.Trainable = trainable // a variable loaded from a checkpoint comes back as trainable
+		if trainable {
+			m.Trainable = append(m.Trainable, v)
+		}
+		return nil
+	}
+	switch spec.Kind {
+	case "conv3x3", "dense":
+		fanIn := spec.In
+		dims := []int{spec.In, spec.Out}
+		if spec.Kind == "conv3x3" {
+			fanIn, dims = 9*spec.In, []int{3, 3, spec.In, spec.Out}
+		}
+		bound := 1 / math.Sqrt(float64(fanIn))
+		if err := add("weights", true, uniformTensor(seed, spec.Scope+"/weights", bound, dims...)); err != nil {
+			return err
+		}
+		return add("bias", true, uniformTensor(seed, spec.Scope+"/bias", bound, spec.Out))
+	default: // batch norm
+		for _, p := range []struct {
+			name      string
+			value     float32
+			trainable bool
+		}{{"gamma", 1, true}, {"beta", 0, true}, {"running_mean", 0, false}, {"running_var", 1, false}} {
+			if err := add(p.name, p.trainable, filledTensor(p.value, spec.Out)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// uniformTensor draws U(-bound, bound) values from a generator seeded by seed and the
+// variable's name, so each variable's initial value is independent of creation order.
+func uniformTensor(seed uint64, name string, bound float64, dims ...int) *tensors.Tensor {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(name))
+	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
+	t := tensors.FromShape(tensorsShape(dims))
+	tensors.MustMutableFlatData(t, func(flat []float32) {
+		for i := range flat {
+			flat[i] = float32((2*rng.Float64() - 1) * bound)
+		}
+	})
+	return t
+}
+
+func filledTensor(value float32, n int) *tensors.Tensor {
+	data := make([]float32, n)
+	for i := range data {
+		data[i] = value
+	}
+	return tensors.FromFlatDataAndDimensions(data, n)
+}
+
+// NumParams counts the trainable parameters (what PyTorch's parameters() counts: running
+// statistics of batch norm are state, not parameters).
+func (m *CNN) NumParams() int {
+	n := 0
+	for _, v := range m.Trainable {
+		n += v.Shape().Size()
+	}
+	return n
+}
+
+// LayerParams returns the number of trainable parameters of each layer in Layers() order.
+func (m *CNN) LayerParams() []int {
+	specs := m.Variant.Layers()
+	counts := make([]int, len(specs))
+	for _, v := range m.Trainable {
+		for i, spec := range specs {
+			if v.Scope() == "/cnn/"+spec.Scope {
+				counts[i] += v.Shape().Size()
+			}
+		}
+	}
+	return counts
+}
+
+func (m *CNN) variable(scope, name string) *model.Variable {
+	return m.Store.GetVariable("/cnn/" + scope + "/" + name)
+}
+
+// LogProbs builds the forward pass: images [batch, 48, 48, 3] float32 → log-probabilities
+// [batch, 6]. training selects batch statistics and active dropout.
+func (m *CNN) LogProbs(images *Node, training bool) *Node {
+	g := images.Graph()
+	m.Store.SetTraining(g, training)
+	scope := m.Store.RootScope().In("dropout")
+	x := images
+	for i := range CNNChannels {
+		x = m.conv3x3(fmt.Sprintf("conv%d", i+1), x)
+		if m.Variant.BatchNorm {
+			x = m.batchNorm(fmt.Sprintf("bn%d", i+1), x, training)
+		}
+		x = MaxPool2x2(Max(x, ZerosLike(x)))
+		x = layers.DropoutStatic(scope, x, CNNDropout)
+	}
+	if m.Variant.BatchNorm {
+		x = ReduceMean(x, 1, 2) // global average pooling
+	} else {
+		x = Reshape(x, x.Shape().Dimensions[0], -1)
+	}
+	for i := range len(CNNHidden) + 1 {
+		x = m.dense(fmt.Sprintf("fc%d", i+1), x)
+		if i == len(CNNHidden) {
+			break
+		}
+		if m.Variant.BatchNorm && i == 0 {
+			x = m.batchNorm("bn_fc1", x, training)
+		}
+		x = layers.DropoutStatic(scope, Max(x, ZerosLike(x)), CNNDropout)
+	}
+	return LogSoftmax(x, -1)
+}
+
+// conv3x3 is a 3×3, stride 1, zero-padding 1 convolution of x [b, h, w, cin] as im2col: the 9
+// shifted views are concatenated on the channel axis and multiplied by the [9·cin, cout] kernel.
+func (m *CNN) conv3x3(scope string, x *Node) *Node {
+	g := x.Graph()
+	dims := x.Shape().Dimensions
+	b, h, w, cin := dims[0], dims[1], dims[2], dims[3]
+	kernel := m.variable(scope, "weights").ValueGraph(g)
+	cout := kernel.Shape().Dimensions[3]
+	padded := PadSpatial1(x)
+	views := make([]*Node, 0, 9)
+	for dy := range 3 {
+		for dx := range 3 {
+			views = append(views, Slice(padded, AxisRange(), AxisRange(dy, dy+h), AxisRange(dx, dx+w), AxisRange()))
+		}
+	}
+	patches := Reshape(Concatenate(views, -1), b*h*w, 9*cin)
+	out := Dot(patches, Reshape(kernel, 9*cin, cout)).Product()
+	out = Add(out, ExpandAxes(m.variable(scope, "bias").ValueGraph(g), 0))
+	return Reshape(out, b, h, w, cout)
+}
+
+// PadSpatial1 zero-pads axes 1 and 2 of x [b, h, w, c] by one on each side, by concatenation:
+// GoMLX's Pad op has no gradient on the Go backend.
+func PadSpatial1(x *Node) *Node {
+	dims := x.Shape().Dimensions
+	b, h, w, c := dims[0], dims[1], dims[2], dims[3]
+	zeroRow := Zeros(x.Graph(), shapesMake(x.DType(), b, 1, w, c))
+	x = Concatenate([]*Node{zeroRow, x, zeroRow}, 1)
+	zeroCol := Zeros(x.Graph(), shapesMake(x.DType(), b, h+2, 1, c))
+	return Concatenate([]*Node{zeroCol, x, zeroCol}, 2)
+}
+
+// MaxPool2x2 takes the maximum of each 2×2 window (stride 2) of x [b, h, w, c] with h, w even,
+// as a reshape and a reduction (the Go backend has no gradient for its max-pool op).
+func MaxPool2x2(x *Node) *Node {
+	dims := x.Shape().Dimensions
+	b, h, w, c := dims[0], dims[1], dims[2], dims[3]
+	return ReduceMax(Reshape(x, b, h/2, 2, w/2, 2, c), 2, 4)
+}
+
+// dense is x [b, in] · W [in, out] + bias.
+func (m *CNN) dense(scope string, x *Node) *Node {
+	g := x.Graph()
+	out := Dot(x, m.variable(scope, "weights").ValueGraph(g)).Product()
+	return Add(out, ExpandAxes(m.variable(scope, "bias").ValueGraph(g), 0))
+}
+
+// batchNorm normalises each feature (last axis) over all other axes. In training it uses the
+// batch's mean and (biased) variance and moves the running averages towards them (unbiased
+// variance, momentum 0.1, as PyTorch); in evaluation it uses the running averages.
+func (m *CNN) batchNorm(scope string, x *Node, training bool) *Node {
+	g := x.Graph()
+	gamma, beta := m.variable(scope, "gamma").ValueGraph(g), m.variable(scope, "beta").ValueGraph(g)
+	runMeanVar, runVarVar := m.variable(scope, "running_mean"), m.variable(scope, "running_var")
+	axes := make([]int, x.Rank()-1)
+	for i := range axes {
+		axes[i] = i
+	}
+	var mean, variance *Node
+	if training {
+		mean = ReduceAndKeep(x, ReduceMean, axes...)
+		centered := Sub(x, mean)
+		variance = ReduceAndKeep(Square(centered), ReduceMean, axes...)
+		count := float64(x.Shape().Size() / x.Shape().Dimensions[x.Rank()-1])
+		unbiased := MulScalar(Reshape(variance, -1), count/math.Max(count-1, 1))
+		momentum := Scalar(g, dtypes.Float32, batchNormMoment)
+		runMeanVar.SetValueGraph(lerp(runMeanVar.ValueGraph(g), StopGradient(Reshape(mean, -1)), momentum))
+		runVarVar.SetValueGraph(lerp(runVarVar.ValueGraph(g), StopGradient(unbiased), momentum))
+	} else {
+		mean, variance = runMeanVar.ValueGraph(g), runVarVar.ValueGraph(g)
+	}
+	normalized := Div(Sub(x, perFeature(mean, x.Rank())), Sqrt(AddScalar(perFeature(variance, x.Rank()), batchNormEps)))
+	return Add(Mul(normalized, perFeature(gamma, x.Rank())), perFeature(beta, x.Rank()))
+}
+
+// perFeature reshapes a per-feature vector (or kept-dims statistic) to [1, …, 1, features] so it
+// broadcasts over a rank-`rank` input.
+func perFeature(v *Node, rank int) *Node {
+	dims := make([]int, rank)
+	for i := range dims {
+		dims[i] = 1
+	}
+	dims[rank-1] = v.Shape().Size()
+	return Reshape(v, dims...)
+}
+
+// lerp is a + t·(b − a).
+func lerp(a, b, t *Node) *Node { return Add(a, Mul(t, Sub(b, a))) }
