@@ -19,14 +19,6 @@ func testBackend(t *testing.T) compute.Backend {
 	return b
 }
 
-func relErr(got, want []float64) float64 {
-	num, den := 0.0, 0.0
-	for i := range got {
-		num += (got[i] - want[i]) * (got[i] - want[i])
-		den += want[i] * want[i]
-	}
-	return math.Sqrt(num) / math.Max(math.Sqrt(den), 1e-3)
-}
 
 // TestGradientsMatchFiniteDifferencesAndAutodiff: the closed-form gradient computed by the
 // float32 graph agrees with float64 finite differences of the reference energy and with
@@ -51,13 +43,13 @@ func TestGradientsMatchFiniteDifferencesAndAutodiff(t *testing.T) {
 			t.Fatal(err)
 		}
 		numeric := NumericalGradient(func(x []float64) float64 { return Energy(X, beta, x) }, q, 1e-6)
-		if e := relErr(closed[0], numeric); e > 1e-4 {
+		if e := RelativeError(closed[0], numeric); e > 1e-4 {
 			t.Errorf("trial %d (β=%.3g): closed-form gradient vs finite differences: relative error %.2g", trial, beta, e)
 		}
-		if e := relErr(auto[0], numeric); e > 1e-4 {
+		if e := RelativeError(auto[0], numeric); e > 1e-4 {
 			t.Errorf("trial %d (β=%.3g): autodiff gradient vs finite differences: relative error %.2g", trial, beta, e)
 		}
-		if e := relErr(auto[0], closed[0]); e > 1e-4 {
+		if e := RelativeError(auto[0], closed[0]); e > 1e-4 {
 			t.Errorf("trial %d: autodiff vs closed form: relative error %.2g", trial, e)
 		}
 	}
@@ -113,7 +105,7 @@ func TestHessiansAreCorrectAndPSD(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i := range closed {
-				if relErr(hs[0][i], closed[i]) > 1e-9*math.Max(1, scale) && maxAbsDiff(Matrix{hs[0][i]}, Matrix{closed[i]}) > 1e-9*scale {
+				if RelativeError(hs[0][i], closed[i]) > 1e-9*math.Max(1, scale) && maxAbsDiff(Matrix{hs[0][i]}, Matrix{closed[i]}) > 1e-9*scale {
 					t.Fatalf("trial %d: graph Hessian row %d = %v, reference %v", trial, i, hs[0][i], closed[i])
 				}
 			}

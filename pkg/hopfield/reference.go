@@ -210,3 +210,13 @@ func zeros(rows, cols int) Matrix {
 	}
 	return m
 }
+
+// RelativeError is ‖a − b‖ / max(‖b‖, 1e-3): how far a is from the reference b.
+func RelativeError(a, b []float64) float64 {
+	num, den := 0.0, 0.0
+	for i := range a {
+		num += (a[i] - b[i]) * (a[i] - b[i])
+		den += b[i] * b[i]
+	}
+	return math.Sqrt(num) / math.Max(math.Sqrt(den), 1e-3)
+}
