@@ -1,0 +1,269 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gomlx/compute"
+
+	"github.com/dllessons/dllessons/pkg/backend"
+	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/lesson"
+	"github.com/dllessons/dllessons/pkg/models"
+	"github.com/dllessons/dllessons/pkg/plots"
+)
+
+func init() {
+	register("cnn", "CNN on 48x48 images, with/without batch norm: train|test|params|bench", runCNN)
+}
+
+func runCNN(args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: dllessons cnn train|test|params|bench [flags]  (-h after a subcommand for its flags)")
+	}
+	switch args[0] {
+	case "train":
+		return cnnTrain(args[1:])
+	case "test":
+		return cnnTest(args[1:])
+	case "params":
+		return cnnParams()
+	case "bench":
+		return cnnBench(args[1:])
+	}
+	return fmt.Errorf("unknown cnn subcommand %q: use train, test, params or bench", args[0])
+}
+
+// cnnFlags are the flags train and test share.
+type cnnFlags struct {
+	backend, data, out string
+	lr                 float64
+	bn, all, resume    bool
+	epochs, subset     int
+	seed               uint64
+}
+
+func parseCNNFlags(name string, args []string) (*cnnFlags, error) {
+	f := &cnnFlags{}
+	fs := flag.NewFlagSet("cnn "+name, flag.ContinueOnError)
+	fs.StringVar(&f.backend, "backend", "", "go (default) or xla; see README")
+	fs.StringVar(&f.data, "data", "", "the course's intel_landscapes.v2.npz, or a Kaggle-layout directory (seg_train/, seg_test/); default: built-in Fashion-MNIST")
+	fs.StringVar(&f.out, "out", "results/cnn", "folder for JSON results, figures and checkpoints")
+	fs.Float64Var(&f.lr, "lr", 0.01, "SGD learning rate")
+	fs.BoolVar(&f.bn, "bn", false, "the batch-norm variant")
+	fs.BoolVar(&f.all, "all", false, "run the course's four runs: η = 0.001, 0.01, 0.1 without batch norm and 0.01 with it")
+	fs.BoolVar(&f.resume, "resume", true, "continue from the run's checkpoint if there is one (false: start over)")
+	fs.IntVar(&f.epochs, "epochs", 40, "epochs")
+	fs.IntVar(&f.subset, "subset", 0, "train on a seeded subset of this many training images (0: all)")
+	fs.Uint64Var(&f.seed, "seed", 42, "random seed (initial weights, dropout, shuffling, splits)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// runs returns the runs the flags ask for.
+func (f *cnnFlags) runs() []models.CNNRunSpec {
+	if f.all {
+		return models.CourseRuns
+	}
+	return []models.CNNRunSpec{{Variant: models.CNNVariant{BatchNorm: f.bn}, LearningRate: f.lr}}
+}
+
+// dirs returns the results folder of the data and a run's checkpoint folder.
+func (f *cnnFlags) dirs(data *datasets.Images, run models.CNNRunSpec) (results, ckpt string) {
+	results = filepath.Join(f.out, data.Kind)
+	name := run.Name()
+	if f.subset > 0 {
+		name += fmt.Sprintf("-subset%d", f.subset)
+	}
+	return results, filepath.Join(results, "checkpoints", name)
+}
+
+func (f *cnnFlags) load() (compute.Backend, *datasets.Images, error) {
+	b, err := backend.New(f.backend)
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Println("backend:", backend.Describe(b))
+	start := time.Now()
+	data, err := datasets.LoadImages(f.data, f.seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.subset > 0 {
+		data.Train = data.Train.Subset(f.subset, f.seed)
+	}
+	fmt.Printf("data: %s [%s], %s; train/val/test %d/%d/%d (loaded in %s)\n", data.Source, data.Kind, data.Layout,
+		data.Train.Len(), data.Val.Len(), data.Test.Len(), time.Since(start).Round(time.Millisecond))
+	return b, data, nil
+}
+
+func cnnTrain(args []string) error {
+	f, err := parseCNNFlags("train", args)
+	if err != nil {
+		return err
+	}
+	b, data, err := f.load()
+	if err != nil {
+		return err
+	}
+	var results []*models.CNNResult
+	for _, run := range f.runs() {
+		res, err := trainOne(f, b, data, run)
+		if err != nil {
+			return err
+		}
+		results = append(results, res)
+	}
+	fmt.Print(models.ResultsTable(data, results).String())
+	if len(results) > 1 {
+		resultsDir, _ := f.dirs(data, f.runs()[0])
+		return saveCurves(results, filepath.Join(resultsDir, "sweep"))
+	}
+	return nil
+}
+
+// trainOne trains (or resumes) one run and writes its JSON and figures.
+func trainOne(f *cnnFlags, b compute.Backend, data *datasets.Images, run models.CNNRunSpec) (*models.CNNResult, error) {
+	resultsDir, ckptDir := f.dirs(data, run)
+	if !f.resume {
+		if err := os.RemoveAll(ckptDir); err != nil {
+			return nil, err
+		}
+	}
+	opts := models.DefaultCNNOptions(run.Variant, run.LearningRate)
+	opts.Epochs, opts.Seed, opts.CheckpointDir = f.epochs, f.seed, ckptDir
+	opts.OnStep = models.ProgressReporter(run.Name())
+	opts.OnEpoch = func(e models.CNNEpoch) {
+		fmt.Printf("%s epoch %2d: train loss %.4f, val acc %.2f%% (%.1fs)\n", run.Name(), e.Epoch, e.TrainLoss, 100*e.ValAccuracy, e.Seconds)
+	}
+	res, err := models.TrainCNN(b, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	if res.Diverged {
+		fmt.Printf("%s DIVERGED: %s\n", run.Name(), res.DivergedAt)
+	}
+	fmt.Printf("%s: test accuracy %.2f%% (%d params, %.1f ms/step)\n", run.Name(), 100*res.TestAccuracy, res.Params, 1000*res.SecondsPerStep)
+	name := strings.TrimPrefix(ckptDir, filepath.Join(resultsDir, "checkpoints")+string(filepath.Separator))
+	path := filepath.Join(resultsDir, name+".json")
+	if err := lesson.WriteJSON(path, res); err != nil {
+		return nil, err
+	}
+	fmt.Println("wrote", path)
+	cm := plots.ConfusionSVG(fmt.Sprintf("Test confusion, %s (%.1f%%)", name, 100*res.TestAccuracy), res.Classes, res.Confusion)
+	if err := plots.SaveSVG(cm, filepath.Join(resultsDir, name+"-confusion.svg")); err != nil {
+		return nil, err
+	}
+	return res, saveCurves([]*models.CNNResult{res}, filepath.Join(resultsDir, name))
+}
+
+// saveCurves writes <prefix>-loss.svg and <prefix>-val-accuracy.svg.
+func saveCurves(results []*models.CNNResult, prefix string) error {
+	loss, acc, err := models.SweepPlots(results)
+	if err != nil {
+		return err
+	}
+	if err := plots.Save(loss, prefix+"-loss.svg"); err != nil {
+		return err
+	}
+	if err := plots.Save(acc, prefix+"-val-accuracy.svg"); err != nil {
+		return err
+	}
+	fmt.Println("wrote", prefix+"-loss.svg,", prefix+"-val-accuracy.svg")
+	return nil
+}
+
+// cnnTest evaluates the checkpoints of the asked runs on the test split.
+func cnnTest(args []string) error {
+	f, err := parseCNNFlags("test", args)
+	if err != nil {
+		return err
+	}
+	b, data, err := f.load()
+	if err != nil {
+		return err
+	}
+	for _, run := range f.runs() {
+		_, ckptDir := f.dirs(data, run)
+		if _, err := os.Stat(ckptDir); err != nil {
+			return fmt.Errorf("no checkpoint for %s at %q: train it first (same --data, --subset, --seed, --out)", run.Name(), ckptDir)
+		}
+		opts := models.DefaultCNNOptions(run.Variant, run.LearningRate)
+		opts.Seed, opts.CheckpointDir = f.seed, ckptDir
+		t, err := models.NewCNNTrainer(b, opts)
+		if err != nil {
+			return err
+		}
+		preds, err := t.Predict(data.Test)
+		if err != nil {
+			return err
+		}
+		cm := models.ConfusionMatrix(preds, data.Test.Labels, len(data.Classes))
+		correct := 0
+		for i := range cm {
+			correct += cm[i][i]
+		}
+		fmt.Printf("%s after %d epochs: test accuracy %.2f%% (%d/%d)\n", run.Name(), len(t.History),
+			100*float64(correct)/float64(data.Test.Len()), correct, data.Test.Len())
+		table := &lesson.Table{Title: "confusion (rows: true class, columns: predicted)", Headers: append([]string{""}, data.Classes...)}
+		for i, row := range cm {
+			cells := []any{data.Classes[i]}
+			for _, c := range row {
+				cells = append(cells, c)
+			}
+			table.AddRow(cells...)
+		}
+		fmt.Print(table.String())
+	}
+	return nil
+}
+
+func cnnParams() error {
+	for _, v := range []models.CNNVariant{{BatchNorm: false}, {BatchNorm: true}} {
+		t, err := models.CNNParamTable(v)
+		if err != nil {
+			return err
+		}
+		fmt.Println(t.String())
+	}
+	return nil
+}
+
+// cnnBench times train steps of both variants against the PyTorch peer in the same run.
+func cnnBench(args []string) error {
+	fs := flag.NewFlagSet("cnn bench", flag.ContinueOnError)
+	backendName := fs.String("backend", "", "go (default) or xla")
+	steps := fs.Int("steps", 20, "timed steps per measurement (after 3 warm-up steps)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	b, err := backend.New(*backendName)
+	if err != nil {
+		return err
+	}
+	fmt.Println("backend:", backend.Describe(b))
+	t := &lesson.Table{Title: "Train step, median ms (PyTorch: best of 1 and 2 threads)",
+		Headers: []string{"model", "batch", "Go ms", "PyTorch ms", "threads", "Go / PyTorch"}}
+	for _, v := range []models.CNNVariant{{BatchNorm: false}, {BatchNorm: true}} {
+		for _, batch := range []int{8, 64} {
+			goT, err := models.TimeCNNStep(b, v, batch, 3, *steps)
+			if err != nil {
+				return err
+			}
+			torchT, err := models.TimeTorchStep(v, batch, *steps, 1, 2)
+			if err != nil {
+				return err
+			}
+			t.AddRow(v.Name(), batch, fmt.Sprintf("%.1f", goT.Median.Seconds()*1000), fmt.Sprintf("%.1f", torchT.Median.Seconds()*1000),
+				torchT.Threads, fmt.Sprintf("%.2f×", goT.Median.Seconds()/torchT.Median.Seconds()))
+		}
+	}
+	fmt.Print(t.String())
+	return nil
+}

@@ -1,0 +1,45 @@
+package models
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/dllessons/dllessons/pkg/backend"
+)
+
+// BenchmarkCNNTrainStepVsPyTorch times a train step of both variants at batch 8 and 64 and
+// the PyTorch peer (best of 1 and 2 threads) in the same run, and reports the ratio
+// Go/PyTorch (metric "x-torch": lower is better, 1 = as fast as PyTorch).
+//
+//	GOEXPERIMENT=simd go test ./pkg/models -run '^$' -bench CNNTrainStepVsPyTorch -benchtime 1x
+func BenchmarkCNNTrainStepVsPyTorch(b *testing.B) {
+	if err := TorchPeerAvailable(); err != nil {
+		b.Skip(err)
+	}
+	be := backend.MustDefault()
+	for _, variant := range []CNNVariant{{false}, {true}} {
+		for _, batch := range []int{8, 64} {
+			b.Run(fmt.Sprintf("%s/batch=%d", variant.Name(), batch), func(b *testing.B) {
+				steps := max(10, 160/batch)
+				var goT, torchT StepTiming
+				for b.Loop() {
+					var err error
+					if goT, err = TimeCNNStep(be, variant, batch, 3, steps); err != nil {
+						b.Fatal(err)
+					}
+					if torchT, err = TimeTorchStep(variant, batch, steps, 1, 2); err != nil {
+						b.Fatal(err)
+					}
+				}
+				ratio := goT.Median.Seconds() / torchT.Median.Seconds()
+				b.ReportMetric(goT.Median.Seconds()*1000, "go-ms/step")
+				b.ReportMetric(torchT.Median.Seconds()*1000, "torch-ms/step")
+				b.ReportMetric(ratio, "x-torch")
+				fmt.Printf("%-7s batch %-3d  Go %7.1f ms (min %6.1f)  PyTorch %7.1f ms (%d threads)  ratio %.2f×\n",
+					variant.Name(), batch, ms(goT.Median), ms(goT.Min), ms(torchT.Median), torchT.Threads, ratio)
+			})
+		}
+	}
+}
+
+func ms(d interface{ Seconds() float64 }) float64 { return d.Seconds() * 1000 }

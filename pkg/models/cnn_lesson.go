@@ -1,0 +1,205 @@
+package models
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/schollz/progressbar/v3"
+	"gonum.org/v1/plot"
+
+	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/lesson"
+	"github.com/dllessons/dllessons/pkg/plots"
+)
+
+// CNNRunSpec is one run of the homework's experiment.
+type CNNRunSpec struct {
+	Variant      CNNVariant
+	LearningRate float64
+	// Report* are the course report's final accuracies (%) for this run.
+	ReportVal, ReportTest float64
+}
+
+// Name is e.g. "cnn-lr0.01".
+func (s CNNRunSpec) Name() string { return fmt.Sprintf("%s-lr%g", s.Variant.Name(), s.LearningRate) }
+
+// CourseRuns is Question 2's experiment: the learning-rate sweep without batch norm, then the
+// batch-norm model at the best rate, with the report's results.
+var CourseRuns = []CNNRunSpec{
+	{CNNVariant{false}, 0.001, 60.87, 60.57},
+	{CNNVariant{false}, 0.01, 70.30, 69.00},
+	{CNNVariant{false}, 0.1, 53.77, 55.43},
+	{CNNVariant{true}, 0.01, 76.35, 76.23},
+}
+
+// CNNParamTable lists a variant's layers with their output maps and parameters, computed from
+// the model's variables.
+func CNNParamTable(variant CNNVariant) (*lesson.Table, error) {
+	m, err := NewCNN(model.NewStore(), variant, 0)
+	if err != nil {
+		return nil, err
+	}
+	total := m.NumParams()
+	t := &lesson.Table{
+		Title:   fmt.Sprintf("%s: %d trainable parameters", variant.Name(), total),
+		Headers: []string{"layer", "kind", "in → out", "output", "parameters", "share"},
+	}
+	for i, n := range m.LayerParams() {
+		s := variant.Layers()[i]
+		t.AddRow(s.Scope, s.Kind, fmt.Sprintf("%d → %d", s.In, s.Out), s.OutMap, n, fmt.Sprintf("%.1f%%", 100*float64(n)/float64(total)))
+	}
+	t.AddRow("total", "", "", "", total, "100%")
+	return t, nil
+}
+
+// StackedKernelTable compares one k×k convolution with the stack of 3×3 convolutions that sees
+// the same k×k window, for c channels in and out (biases included).
+func StackedKernelTable(c int) *lesson.Table {
+	t := &lesson.Table{
+		Title:   fmt.Sprintf("One k×k convolution vs a stack of 3×3 ones with the same receptive field (%d → %d channels)", c, c),
+		Headers: []string{"receptive field", "one k×k layer", "3×3 layers", "stacked 3×3 params", "ratio", "non-linearities"},
+	}
+	for _, k := range []int{3, 5, 7, 9, 11} {
+		layers := (k - 1) / 2
+		one := k*k*c*c + c
+		stacked := layers * (9*c*c + c)
+		t.AddRow(fmt.Sprintf("%d×%d", k, k), one, layers, stacked, fmt.Sprintf("%.2f", float64(one)/float64(stacked)),
+			fmt.Sprintf("1 vs %d", layers))
+	}
+	return t
+}
+
+// ReceptiveFieldTable follows the course CNN layer by layer: feature-map size, the input
+// window one unit sees (receptive field) and the distance between neighbouring units in input
+// pixels (jump), with max-pooling and without it.
+func ReceptiveFieldTable() *lesson.Table {
+	t := &lesson.Table{
+		Title:   "Receptive field and feature-map size per layer, with and without max-pooling",
+		Headers: []string{"layer", "map (with pool)", "receptive field (with pool)", "map (no pool)", "receptive field (no pool)"},
+	}
+	size, rf, jump := CNNImageSize, 1, 1
+	sizeNP, rfNP := CNNImageSize, 1
+	t.AddRow("input", sizeStr(size, CNNInChannels), "1×1", sizeStr(sizeNP, CNNInChannels), "1×1")
+	for i, c := range CNNChannels {
+		rf += 2 * jump // 3×3 conv, stride 1
+		rfNP += 2
+		t.AddRow(fmt.Sprintf("conv%d 3×3", i+1), sizeStr(size, c), sqStr(rf), sizeStr(sizeNP, c), sqStr(rfNP))
+		rf += jump // 2×2 pool, stride 2
+		jump *= 2
+		size /= 2
+		t.AddRow(fmt.Sprintf("pool%d 2×2", i+1), sizeStr(size, c), sqStr(rf), "(none)", sqStr(rfNP))
+	}
+	last := CNNChannels[len(CNNChannels)-1]
+	t.AddRow("flatten → fc1 weights", fmt.Sprint(size*size*last*CNNHidden[0]), "", fmt.Sprint(sizeNP*sizeNP*last*CNNHidden[0]), "")
+	return t
+}
+
+func sizeStr(side, c int) string { return fmt.Sprintf("%d×%d×%d", side, side, c) }
+func sqStr(n int) string         { return fmt.Sprintf("%d×%d", n, n) }
+
+// ResultsTable sets the runs' final accuracies beside the report's. The Δ column (ours − the
+// report's) only appears for the course's data; on other data the title says what data it was.
+func ResultsTable(data *datasets.Images, results []*CNNResult) *lesson.Table {
+	course := data.IsCourseData()
+	t := &lesson.Table{Headers: []string{"model", "learning rate", "epochs", "val acc %", "test acc %"}}
+	if course {
+		t.Title = "Results on the course data vs the report (Δ = ours − report)"
+		t.Headers = append(t.Headers, "report val %", "report test %", "Δ test")
+	} else {
+		t.Title = fmt.Sprintf("Results on the DEFAULT data (%s), not the course's: the report's numbers are for other images", data.Kind)
+		t.Headers = append(t.Headers, "report test % (course data)")
+	}
+	for _, r := range results {
+		spec := specFor(r)
+		val := 0.0
+		if len(r.History) > 0 {
+			val = 100 * r.History[len(r.History)-1].ValAccuracy
+		}
+		status := ""
+		if r.Diverged {
+			status = " (diverged)"
+		}
+		row := []any{r.Model + status, r.LearningRate, len(r.History), fmt.Sprintf("%.2f", val), fmt.Sprintf("%.2f", 100*r.TestAccuracy)}
+		if course {
+			row = append(row, spec.ReportVal, spec.ReportTest, fmt.Sprintf("%+.2f", 100*r.TestAccuracy-spec.ReportTest))
+		} else {
+			row = append(row, spec.ReportTest)
+		}
+		t.AddRow(row...)
+	}
+	return t
+}
+
+// specFor finds the course run matching a result.
+func specFor(r *CNNResult) CNNRunSpec {
+	for _, s := range CourseRuns {
+		if s.Variant.Name() == r.Model && s.LearningRate == r.LearningRate {
+			return s
+		}
+	}
+	return CNNRunSpec{}
+}
+
+// SweepPlots draws training loss and validation accuracy per epoch for each result.
+func SweepPlots(results []*CNNResult) (loss, acc *plot.Plot, err error) {
+	var lossSeries, accSeries []plots.Series
+	for _, r := range results {
+		name := fmt.Sprintf("%s η=%g", r.Model, r.LearningRate)
+		var x, l, a []float64
+		for _, e := range r.History {
+			x, l, a = append(x, float64(e.Epoch)), append(l, e.TrainLoss), append(a, 100*e.ValAccuracy)
+		}
+		lossSeries = append(lossSeries, plots.Series{Name: name, X: x, Y: l})
+		accSeries = append(accSeries, plots.Series{Name: name, X: x, Y: a})
+	}
+	if loss, err = plots.Lines("Training loss (mean over each epoch)", "epoch", "NLL loss", lossSeries...); err != nil {
+		return nil, nil, err
+	}
+	acc, err = plots.Lines("Validation accuracy", "epoch", "accuracy %", accSeries...)
+	return loss, acc, err
+}
+
+// ExampleGrid picks the first perClass training images of each class.
+func ExampleGrid(data *datasets.Images, perClass int) *plots.ImageGrid {
+	rows := make([][][]uint8, len(data.Classes))
+	for i, l := range data.Train.Labels {
+		if len(rows[l]) < perClass {
+			rows[l] = append(rows[l], data.Train.Image(i))
+		}
+	}
+	return &plots.ImageGrid{Title: fmt.Sprintf("Training images per class (%s)", data.Kind), Names: data.Classes,
+		Rows: rows, Size: datasets.ImageSize, Scale: 2}
+}
+
+// ProgressReporter returns an OnStep callback showing live progress: an HTML line updated in
+// place in a notebook (every second), a progress bar in a terminal.
+func ProgressReporter(label string) func(CNNProgress) {
+	if gonbui.IsNotebook {
+		id := gonbui.UniqueID()
+		gonbui.DisplayHTML(fmt.Sprintf(`<div id="%s">%s: starting…</div>`, id, label))
+		var last time.Time
+		start := time.Now()
+		return func(p CNNProgress) {
+			if time.Since(last) < time.Second && !(p.Step == p.Steps && p.Epoch == p.Epochs) {
+				return
+			}
+			last = time.Now()
+			gonbui.UpdateHTML(id, fmt.Sprintf("%s: epoch %d/%d, step %d/%d, loss %.3f, %s elapsed",
+				label, p.Epoch, p.Epochs, p.Step, p.Steps, p.Loss, time.Since(start).Round(time.Second)))
+		}
+	}
+	var bar *progressbar.ProgressBar
+	return func(p CNNProgress) {
+		if bar == nil || p.Step == 1 {
+			bar = progressbar.NewOptions(p.Steps, progressbar.OptionSetDescription(fmt.Sprintf("%s epoch %d/%d", label, p.Epoch, p.Epochs)),
+				progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond),
+				progressbar.OptionClearOnFinish())
+		}
+		_ = bar.Set(p.Step)
+		if p.Step%50 == 0 || p.Step == p.Steps {
+			bar.Describe(fmt.Sprintf("%s epoch %d/%d loss %.3f", label, p.Epoch, p.Epochs, p.Loss))
+		}
+	}
+}

@@ -1,0 +1,192 @@
+package models
+
+import (
+	"math"
+	"os"
+	"testing"
+
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/dllessons/dllessons/pkg/backend"
+	"github.com/dllessons/dllessons/pkg/datasets"
+)
+
+// smallImages is a few hundred real images (Fashion-MNIST); skips when Debian's package is absent.
+func smallImages(t *testing.T, train, val int) *datasets.Images {
+	t.Helper()
+	if _, err := os.Stat(datasets.FashionMNISTDir); err != nil {
+		t.Skipf("dataset-fashion-mnist not installed: %v", err)
+	}
+	d, err := datasets.LoadImages("", 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Subset(train, val, val, 7)
+}
+
+func TestCNNLearnsARealSubsetWellAboveChance(t *testing.T) {
+	data := smallImages(t, 2400, 300)
+	opts := DefaultCNNOptions(CNNVariant{BatchNorm: true}, 0.01)
+	opts.Epochs = 1 // 300 steps of batch 8
+	res, err := TrainCNN(backend.MustDefault(), data, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("after %d steps: loss %.3f, val %.1f%%, test %.1f%% (%.0f ms/step)", 2400/8, res.History[0].TrainLoss,
+		100*res.History[0].ValAccuracy, 100*res.TestAccuracy, 1000*res.SecondsPerStep)
+	if res.Diverged || res.TestAccuracy < 0.5 || res.History[0].ValAccuracy < 0.5 {
+		t.Errorf("accuracy val %.3f test %.3f after 300 steps: want ≥ 0.5 (chance is 1/6)", res.History[0].ValAccuracy, res.TestAccuracy)
+	}
+	total := 0
+	for _, row := range res.Confusion {
+		for _, c := range row {
+			total += c
+		}
+	}
+	if total != data.Test.Len() {
+		t.Errorf("confusion matrix counts %d images, want %d", total, data.Test.Len())
+	}
+}
+
+func TestBatchNormUsesBatchStatsInTrainingAndRunningAveragesInEvaluation(t *testing.T) {
+	store := model.NewStore()
+	m, err := NewCNN(store, CNNVariant{BatchNorm: true}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// x [4, 128]: feature f of sample i is 10·f + 2·i, so the batch mean is 10f+3 and the biased
+	// variance is 5 for every feature.
+	x := make([]float32, 4*128)
+	for i := range 4 {
+		for f := range 128 {
+			x[i*128+f] = float32(10*f + 2*i)
+		}
+	}
+	run := func(training bool) []float32 {
+		exec, err := model.NewExec(backend.MustDefault(), store, func(_ *model.Scope, x *graph.Node) *graph.Node {
+			store.SetTraining(x.Graph(), training)
+			return m.batchNorm("bn3", x, training)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := exec.MustCall(tensors.FromFlatDataAndDimensions(x, 4, 128))[0]
+		return tensors.MustCopyFlatData[float32](out)
+	}
+	trainOut := run(true)
+	for i := range 4 {
+		want := (2*float64(i) - 3) / math.Sqrt(5+batchNormEps)
+		if got := float64(trainOut[i*128+5]); math.Abs(got-want) > 1e-3 {
+			t.Fatalf("training output[%d] = %v, want batch-normalised %v", i, got, want)
+		}
+	}
+	runMean := tensors.MustCopyFlatData[float32](must(m.variable("bn3", "running_mean").Value()))
+	runVar := tensors.MustCopyFlatData[float32](must(m.variable("bn3", "running_var").Value()))
+	// Running averages moved 10% of the way from (0, 1) to (batch mean, unbiased variance 20/3).
+	if math.Abs(float64(runMean[5])-0.1*53) > 1e-3 || math.Abs(float64(runVar[5])-(0.9+0.1*20.0/3)) > 1e-3 {
+		t.Fatalf("running mean/var of feature 5 = %v/%v, want %v/%v", runMean[5], runVar[5], 5.3, 0.9+0.1*20.0/3)
+	}
+	evalOut := run(false)
+	for i := range 4 {
+		want := (float64(x[i*128+5]) - float64(runMean[5])) / math.Sqrt(float64(runVar[5])+batchNormEps)
+		if got := float64(evalOut[i*128+5]); math.Abs(got-want) > 1e-3*math.Abs(want) {
+			t.Fatalf("evaluation output[%d] = %v, want %v from the running averages", i, got, want)
+		}
+	}
+	if again := tensors.MustCopyFlatData[float32](must(m.variable("bn3", "running_mean").Value())); again[5] != runMean[5] {
+		t.Fatal("evaluation changed the running mean")
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func TestResumeEqualsUninterruptedRun(t *testing.T) {
+	data := smallImages(t, 48, 20)
+	b := backend.MustDefault()
+	opts := DefaultCNNOptions(CNNVariant{BatchNorm: true}, 0.01) // batch norm: running stats must resume too
+	opts.Epochs = 2
+
+	opts.CheckpointDir = t.TempDir()
+	straight, err := NewCNNTrainer(b, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := straight.TrainEpoch(data.Train, data.Val); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	opts.CheckpointDir = t.TempDir()
+	first, err := NewCNNTrainer(b, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.TrainEpoch(data.Train, data.Val); err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := NewCNNTrainer(b, opts) // a new process would do exactly this
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resumed.History) != 1 {
+		t.Fatalf("resumed trainer has %d epochs of history, want 1", len(resumed.History))
+	}
+	if _, err := resumed.TrainEpoch(data.Train, data.Val); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := straight.History[1].TrainLoss, resumed.History[1].TrainLoss; a != b {
+		t.Errorf("epoch 2 loss: uninterrupted %v, resumed %v", a, b)
+	}
+	for v := range straight.Model.Store.IterVariables() {
+		other := resumed.Model.Store.GetVariable(v.Path())
+		if other == nil {
+			t.Fatalf("resumed run lacks %s", v.Path())
+		}
+		if !tensorsEqual(must(v.Value()), must(other.Value())) {
+			t.Errorf("%s differs between the uninterrupted and the resumed run", v.Path())
+		}
+	}
+}
+
+func tensorsEqual(a, b *tensors.Tensor) bool {
+	return a.Shape().Equal(b.Shape()) && a.Equal(b)
+}
+
+func TestDivergingRunIsReportedNotFatal(t *testing.T) {
+	data := smallImages(t, 64, 20)
+	opts := DefaultCNNOptions(CNNVariant{BatchNorm: false}, 1e6) // absurd rate: loss explodes
+	opts.Epochs = 3
+	res, err := TrainCNN(backend.MustDefault(), data, opts)
+	if err != nil {
+		t.Fatalf("a diverging run should be a result, not an error: %v", err)
+	}
+	if !res.Diverged || res.DivergedAt == "" || len(res.History) >= 3 {
+		t.Fatalf("diverged=%v at %q after %d epochs: want divergence reported and training stopped", res.Diverged, res.DivergedAt, len(res.History))
+	}
+}
+
+func TestCheckpointOfAnotherRunIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	data := smallImages(t, 16, 10)
+	opts := DefaultCNNOptions(CNNVariant{}, 0.01)
+	opts.CheckpointDir = dir
+	tr, err := NewCNNTrainer(backend.MustDefault(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.TrainEpoch(data.Train, data.Val); err != nil {
+		t.Fatal(err)
+	}
+	opts.LearningRate = 0.1
+	if _, err := NewCNNTrainer(backend.MustDefault(), opts); err == nil {
+		t.Fatal("a checkpoint of lr=0.01 was resumed as lr=0.1")
+	}
+}
