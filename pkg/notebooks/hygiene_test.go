@@ -1,0 +1,127 @@
+package notebooks_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/dllessons/dllessons/pkg/browsertest"
+	"github.com/dllessons/dllessons/pkg/notebooks"
+)
+
+// maxOutputBytes bounds one stored output, so the lessons stay readable on a code host.
+const maxOutputBytes = 1 << 20
+
+// machinePath matches absolute paths that tie an output to the machine that produced it.
+var machinePath = regexp.MustCompile(`(?:^|[^\w.~-])(/(?:home|root|work|tmp|Users|usr/local|opt|var/folders|private/var)/[^\s"'<>]*)`)
+
+// TestCommittedLessonsHygiene checks the lessons as committed: they are stored executed, with
+// their outputs, from a real run (`make lessons`), so they read well on a code host.
+func TestCommittedLessonsHygiene(t *testing.T) {
+	paths, err := notebooks.Select(filepath.Join("..", "..", "notebooks"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range hygieneProblems(data) {
+			t.Errorf("%s: %s", filepath.Base(path), p)
+		}
+	}
+}
+
+// TestHygieneProblemsFindsEachKind feeds the check a notebook with every kind of problem.
+func TestHygieneProblemsFindsEachKind(t *testing.T) {
+	big := strings.Repeat("x", maxOutputBytes)
+	doc := fmt.Sprintf(`{"metadata":{"dllessons":{"figures":1}},"cells":[
+	 {"cell_type":"code","source":"%%%%\nrun()","execution_count":1,"outputs":[
+	  {"output_type":"stream","name":"stderr","text":"open /home/ana/dllessons/data.npz: no such file\n"},
+	  {"output_type":"stream","name":"stdout","text":%q}]},
+	 {"cell_type":"code","source":"%%%%\nfail()","execution_count":2,"outputs":[
+	  {"output_type":"error","ename":"ERROR","evalue":"undefined: fail","traceback":[]}]},
+	 {"cell_type":"code","source":"%%%%\nlater()","execution_count":null,"outputs":[]}]}`, big)
+	problems := strings.Join(hygieneProblems([]byte(doc)), "\n")
+	for _, want := range []string{"/home/ana/dllessons/data.npz:", "larger than 1 MB", "error output", "not executed", "0 figures stored, want 1"} {
+		if !strings.Contains(problems, want) {
+			t.Errorf("problems do not mention %q:\n%s", want, problems)
+		}
+	}
+
+	clean := `{"metadata":{"dllessons":{"figures":1}},"cells":[{"cell_type":"code","source":"%%\nshow()","execution_count":1,"outputs":[
+	  {"output_type":"display_data","data":{"image/svg+xml":"<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"}},
+	  {"output_type":"stream","name":"stdout","text":"see https://example.com/home/ and a/tmp/b\n"}]}]}`
+	if p := hygieneProblems([]byte(clean)); len(p) > 0 {
+		t.Errorf("a clean notebook was reported: %q", p)
+	}
+}
+
+// hygieneProblems lists why a committed notebook is not fit to read: any problem an executed
+// notebook can have (error outputs, hidden panics, cells not executed), stored figures other
+// than its metadata says, absolute paths of a machine in its outputs, and outputs over 1 MB.
+func hygieneProblems(data []byte) []string {
+	nb, err := notebooks.Parse(data)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	problems := nb.Problems()
+	if want, err := browsertest.ExpectedFigures(nb); err != nil {
+		problems = append(problems, err.Error())
+	} else if got := nb.Figures(); got != want {
+		problems = append(problems, fmt.Sprintf("%d figures stored, want %d (dllessons.figures in its metadata)", got, want))
+	}
+	var raw struct {
+		Cells []struct {
+			Outputs []json.RawMessage `json:"outputs"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return append(problems, err.Error())
+	}
+	for i, cell := range raw.Cells {
+		for j, output := range cell.Outputs {
+			where := fmt.Sprintf("cell %d, output %d", i+1, j+1)
+			if len(output) > maxOutputBytes {
+				problems = append(problems, fmt.Sprintf("%s: %d bytes, larger than 1 MB", where, len(output)))
+			}
+			if m := machinePath.FindSubmatch(decodedText(output)); m != nil {
+				problems = append(problems, fmt.Sprintf("%s: absolute path of the machine that ran it: %.80s", where, m[1]))
+			}
+		}
+	}
+	return problems
+}
+
+// decodedText is the output's JSON with its strings unescaped, so that paths split by JSON
+// escapes (e.g. "\/home") are still found.
+func decodedText(output json.RawMessage) []byte {
+	var v any
+	if err := json.Unmarshal(output, &v); err != nil {
+		return output
+	}
+	var b strings.Builder
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			b.WriteString(x)
+			b.WriteByte('\n')
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return []byte(b.String())
+}
