@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"slices"
@@ -36,8 +37,9 @@ func TimeCNNStep(backend compute.Backend, variant CNNVariant, batch, warmup, ste
 		return StepTiming{}, err
 	}
 	pixels := make([]float32, batch*datasets.ImageSize*datasets.ImageSize*datasets.ImageChannels)
+	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range pixels {
-		pixels[i] = float32((i*7919)%256) / 256
+		pixels[i] = rng.Float32()
 	}
 	labels := make([]int32, batch)
 	for i := range labels {

@@ -43,3 +43,28 @@ func BenchmarkCNNTrainStepVsPyTorch(b *testing.B) {
 }
 
 func ms(d interface{ Seconds() float64 }) float64 { return d.Seconds() * 1000 }
+
+// BenchmarkCNNTrainStep times the train step alone (for profiling: -cpuprofile).
+func BenchmarkCNNTrainStep(b *testing.B) {
+	be := backend.MustDefault()
+	for _, variant := range []CNNVariant{{false}, {true}} {
+		for _, batch := range []int{8, 64} {
+			b.Run(fmt.Sprintf("%s/batch=%d", variant.Name(), batch), func(b *testing.B) {
+				t, err := NewCNNTrainer(be, CNNOptions{Variant: variant, LearningRate: 0.01, Epochs: 1, BatchSize: batch, Seed: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				pixels := make([]float32, batch*48*48*3)
+				labels := make([]int32, batch)
+				if _, err := t.Step(pixels, labels); err != nil { // compile
+					b.Fatal(err)
+				}
+				for b.Loop() {
+					if _, err := t.Step(pixels, labels); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -149,16 +149,12 @@ func NewCNNTrainer(backend compute.Backend, opts CNNOptions) (*CNNTrainer, error
 
 // trainStepGraph: one SGD step on images [b,48,48,3], labels [b] int32 with learning rate lr;
 // returns the batch's mean NLL loss.
+// The gradients come from the hand-written backward pass (cnn_backprop.go), checked against
+// GoMLX's automatic differentiation by the tests.
 func (t *CNNTrainer) trainStepGraph(_ *model.Scope, images, labels, lr *Node) *Node {
-	logProbs := t.Model.LogProbs(images, true)
-	loss := NLLLoss(logProbs, labels)
-	params := make([]*Node, len(t.Model.Trainable))
+	loss, grads := t.Model.LossAndGradients(images, labels)
 	for i, v := range t.Model.Trainable {
-		params[i] = v.ValueGraph(images.Graph())
-	}
-	grads := Gradient(loss, params...)
-	for i, v := range t.Model.Trainable {
-		v.SetValueGraph(Sub(params[i], Mul(lr, grads[i])))
+		v.SetValueGraph(Sub(v.ValueGraph(images.Graph()), Mul(lr, grads[i])))
 	}
 	return loss
 }
