@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,18 +135,18 @@ func (s *Session) open(ctx context.Context, path string, timeout time.Duration, 
 	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
 		return nil, fmt.Errorf("opening %s: %w", url, err)
 	}
-	if err := waitFor(ctx, tab, jsKernelReady, "the notebook to load and its kernel to be ready"); err != nil {
+	if err := waitFor(ctx, tab, jsKernelReady, 1, "the notebook to load and its kernel to be ready"); err != nil {
 		return nil, err
 	}
 	if run {
 		if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](jsRunAll)); err != nil {
 			return nil, fmt.Errorf("starting Run All: %w", err)
 		}
-		if err := waitFor(ctx, tab, jsFinished, "every cell to finish and the kernel to be idle"); err != nil {
+		if err := waitFor(ctx, tab, jsFinished, 3, "every cell to finish and the kernel to be idle"); err != nil {
 			return nil, err
 		}
 	}
-	if err := waitFor(ctx, tab, jsMathDone, "MathJax to finish typesetting"); err != nil {
+	if err := waitFor(ctx, tab, jsMathDone, 2, "MathJax to finish typesetting"); err != nil {
 		return nil, err
 	}
 	page, err := inspect(tab)
@@ -206,9 +207,9 @@ const (
 	})()`
 )
 
-// waitFor polls a JavaScript condition once a second until it holds twice in a row (so a
-// short idle gap between two cells does not count) or ctx ends.
-func waitFor(ctx context.Context, tab context.Context, condition, what string) error {
+// waitFor polls a JavaScript condition every half second until it holds `times` polls in a
+// row (so that, e.g., a short idle gap between two cells does not count) or ctx ends.
+func waitFor(ctx context.Context, tab context.Context, condition string, times int, what string) error {
 	held := 0
 	for {
 		ok, err := chromedp.Run(tab, chromedp.Evaluate[bool](condition))
@@ -220,13 +221,13 @@ func waitFor(ctx context.Context, tab context.Context, condition, what string) e
 		} else {
 			held = 0
 		}
-		if held == 2 {
+		if held == times {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("gave up waiting for %s: %w", what, ctx.Err())
-		case <-time.After(time.Second):
+		case <-time.After(500 * time.Millisecond):
 		}
 	}
 }
@@ -292,4 +293,51 @@ func (p *Page) SaveScreenshot(dir string) (string, error) {
 	}
 	path := filepath.Join(dir, strings.TrimSuffix(filepath.Base(p.Path), ".ipynb")+".png")
 	return path, os.WriteFile(path, p.Screenshot, 0o644)
+}
+
+// Screenshots opens each notebook as stored (e.g. the executed lessons of `make lessons`),
+// saves its full-page screenshot in dir, and checks the page like Run's callers do (no
+// problems, the figures its metadata promises). It goes through all notebooks, logging one
+// line each, and returns an error naming those with problems.
+func (s *Session) Screenshots(ctx context.Context, paths []string, dir string, log io.Writer) error {
+	var failed []string
+	for _, path := range paths {
+		problems, err := s.screenshotOne(ctx, path, dir, log)
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+		if len(problems) > 0 {
+			failed = append(failed, filepath.Base(path))
+			fmt.Fprintf(log, "screenshots: %s: FAILED:\n    %s\n", filepath.Base(path), strings.Join(problems, "\n    "))
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d notebooks look wrong in the browser: %s", len(failed), len(paths), strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+func (s *Session) screenshotOne(ctx context.Context, path, dir string, log io.Writer) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	nb, err := notebooks.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	want, err := ExpectedFigures(nb)
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.View(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	shot, err := page.SaveScreenshot(dir)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(log, "screenshots: %s: %d figures rendered, %s\n", filepath.Base(path), page.RenderedFigures, shot)
+	return page.Problems(want), nil
 }

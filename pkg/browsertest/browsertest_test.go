@@ -148,25 +148,33 @@ func TestBrowserCatchesBrokenNotebooks(t *testing.T) {
 	}
 }
 
-// TestViewRendersStoredFigures opens an executed notebook without running it, as the
-// screenshots of `make lessons` do: its stored SVG outputs render only if it is trusted.
-func TestViewRendersStoredFigures(t *testing.T) {
+// TestScreenshotsOfExecutedNotebooks opens executed notebooks without running them, as the
+// screenshots of `make lessons` do: stored SVG outputs render only if the notebook is trusted,
+// and a notebook that promises more figures than it shows fails.
+func TestScreenshotsOfExecutedNotebooks(t *testing.T) {
 	s := openSession(t)
 	dir := throwAwayDir(t, moduleRoot(t))
 	svg := `<svg xmlns="http://www.w3.org/2000/svg" width="60" height="40"><rect width="60" height="40" fill="teal"/></svg>`
 	outputs := `[{"output_type":"display_data","metadata":{},"data":{"image/svg+xml":` + quote(svg) + `}},` +
 		`{"output_type":"display_data","metadata":{},"data":{"text/html":` + quote("<div>"+svg+"</div>") + `}}]`
-	path := writeNotebook(t, filepath.Join(dir, "executed.ipynb"), 2, outputs, "%%\nshowTwoFigures()")
+	good := writeNotebook(t, filepath.Join(dir, "good.ipynb"), 2, outputs, "%%\nshowTwoFigures()")
+	short := writeNotebook(t, filepath.Join(dir, "short.ipynb"), 3, outputs, "%%\nshowTwoFigures()")
+	shots := filepath.Join(dir, "screenshots")
+	var log strings.Builder
 
-	page, err := s.View(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
+	if err := s.Screenshots(context.Background(), []string{good}, shots, &log); err != nil {
+		t.Errorf("the executed notebook was reported: %v\n%s", err, log.String())
 	}
-	if p := page.Problems(2); len(p) > 0 {
-		t.Errorf("the executed notebook was reported with problems: %q", p)
+	png, err := os.ReadFile(filepath.Join(shots, "good.png"))
+	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Errorf("no PNG screenshot written (%v)", err)
 	}
-	if len(page.Screenshot) < 8 || !bytes.HasPrefix(page.Screenshot, []byte("\x89PNG")) {
-		t.Errorf("the screenshot is not a PNG (%d bytes)", len(page.Screenshot))
+	err = s.Screenshots(context.Background(), []string{good, short}, shots, &log)
+	if err == nil || !strings.Contains(err.Error(), "short.ipynb") || strings.Contains(err.Error(), "good.ipynb") {
+		t.Errorf("want an error naming only short.ipynb, got %v", err)
+	}
+	if !strings.Contains(log.String(), "2 figures rendered in the page, want 3") {
+		t.Errorf("the log does not tell the missing figure:\n%s", log.String())
 	}
 }
 
