@@ -6,8 +6,8 @@
 //
 // Notebooks are opened where they are: the lessons' first cell finds the module at
 // $GONB_DIR/.., so they must stay in notebooks/. Nothing is saved: autosave is switched off in
-// the page before anything runs, and the page is never saved (the test checks the files are
-// unchanged). Each notebook is trusted in the server's throw-away notary database first, so its
+// the page before anything runs, the page is never saved (the test checks the files are
+// unchanged), and the server keeps its checkpoints in its throw-away folder. Each notebook is trusted in the server's throw-away notary database first, so its
 // SVG and HTML outputs render as they do for a learner who trusts the lessons.
 package browsertest
 
@@ -138,6 +138,9 @@ func (s *Session) open(ctx context.Context, path string, timeout time.Duration, 
 	if err := waitFor(ctx, tab, jsKernelReady, 1, "the notebook to load and its kernel to be ready"); err != nil {
 		return nil, err
 	}
+	if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](jsNoAutosave)); err != nil {
+		return nil, fmt.Errorf("switching autosave off: %w", err)
+	}
 	if run {
 		if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](jsRunAll)); err != nil {
 			return nil, fmt.Errorf("starting Run All: %w", err)
@@ -166,11 +169,12 @@ const (
 	// jsKernelReady: the notebook is loaded and its kernel connected and idle.
 	jsKernelReady = `!!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded &&
 		Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected() && !Jupyter.notebook.kernel_busy)`
-	// jsRunAll: no autosave (the file must stay as committed), stored outputs and execution
-	// counts cleared (so a cell that does not run shows as not executed), then Run All.
+	// jsNoAutosave: the file must stay as it is.
+	jsNoAutosave = `Jupyter.notebook.set_autosave_interval(0)`
+	// jsRunAll: stored outputs and execution counts cleared (so a cell that does not run shows
+	// as not executed), then Run All.
 	jsRunAll = `(() => {
 		const nb = Jupyter.notebook;
-		nb.set_autosave_interval(0);
 		nb.get_cells().forEach(c => { if (c.cell_type === 'code') { c.clear_output(); c.set_input_prompt(null); } });
 		nb.execute_all_cells();
 	})()`

@@ -69,7 +69,9 @@ func startServer(ctx context.Context, root string, extraEnv []string) (*server, 
 	s.env = append(s.env, extraEnv...)
 	s.cmd = exec.Command(notebooks.Python, "-m", "notebook", "--no-browser", "--allow-root",
 		"--ip=127.0.0.1", fmt.Sprintf("--port=%d", port), "--port-retries=0",
-		"--NotebookApp.token="+s.token, "--notebook-dir="+root)
+		"--NotebookApp.token="+s.token, "--notebook-dir="+root,
+		// Checkpoints (and their .ipynb_checkpoints folders) go to the throw-away folder.
+		"--FileCheckpoints.checkpoint_dir="+filepath.Join(tmp, "checkpoints"))
 	s.cmd.Env = s.env
 	s.cmd.Dir = root
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
