@@ -50,7 +50,7 @@ func runHopfield(args []string) error {
 }
 
 func saveHopfieldFigures(b compute.Backend, report hopfield.Report, out string) error {
-	landscape, trajs, err := hopfield.LandscapeFigure(b, 2, 120)
+	landscape, trajs, err := hopfield.LandscapeFigure(b, 2, 80)
 	if err != nil {
 		return err
 	}

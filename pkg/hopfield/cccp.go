@@ -48,7 +48,7 @@ func (h *Net) Iterate(Q Matrix, tol float64, maxSteps int) ([]Trajectory, error)
 			}
 			trajs[b].States = append(trajs[b].States, next[b])
 			trajs[b].Energies = append(trajs[b].Energies, energies[b])
-			trajs[b].Converged = distance(next[b], current[b]) < tol
+			trajs[b].Converged = Distance(next[b], current[b]) < tol
 		}
 		current = next
 	}
@@ -64,7 +64,8 @@ func allConverged(trajs []Trajectory) bool {
 	return true
 }
 
-func distance(a, b []float64) float64 {
+// Distance is the Euclidean distance ‖a − b‖.
+func Distance(a, b []float64) float64 {
 	s := 0.0
 	for i := range a {
 		s += (a[i] - b[i]) * (a[i] - b[i])

@@ -28,13 +28,16 @@ type HessianCheck struct {
 	// MinEigenE1 and MinEigenNegE2 are the smallest eigenvalues seen, each divided by ‖H‖
 	// (≥ 0 up to rounding when the Hessians are PSD).
 	MinEigenE1, MinEigenNegE2 float64
+	// MinEigenLiteral is the smallest eigenvalue of the literal β Xᵀ(diag(p) − ppᵀ)X divided by
+	// β M², the scale of its rounding error: ≥ 0 up to a few ε when the Hessian is PSD.
+	MinEigenLiteral float64
 }
 
 // CheckHessians compares β Xᵀ(diag(p) − ppᵀ)X with finite differences of the gradient and
 // computes the smallest eigenvalues of both Hessians, on instances random instances.
 func CheckHessians(seed uint64, instances int) HessianCheck {
 	rng := rand.New(rand.NewPCG(seed, 11))
-	c := HessianCheck{Instances: instances, BetaMin: math.Inf(1), MinEigenE1: math.Inf(1), MinEigenNegE2: math.Inf(1)}
+	c := HessianCheck{Instances: instances, BetaMin: math.Inf(1), MinEigenE1: math.Inf(1), MinEigenNegE2: math.Inf(1), MinEigenLiteral: math.Inf(1)}
 	for i := 0; i < instances; i++ {
 		X, q, beta := RandomInstance(rng)
 		c.BetaMin, c.BetaMax = math.Min(c.BetaMin, beta), math.Max(c.BetaMax, beta)
@@ -46,6 +49,8 @@ func CheckHessians(seed uint64, instances int) HessianCheck {
 		if n := frobenius(closed); n > 0 {
 			c.MinEigenNegE2 = math.Min(c.MinEigenNegE2, MinEigenvalue(closed)/n)
 		}
+		roundingScale := beta * MaxNorm(X) * MaxNorm(X)
+		c.MinEigenLiteral = math.Min(c.MinEigenLiteral, MinEigenvalue(HessianNegE2Literal(X, beta, q))/roundingScale)
 	}
 	return c
 }

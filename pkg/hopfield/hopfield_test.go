@@ -19,7 +19,6 @@ func testBackend(t *testing.T) compute.Backend {
 	return b
 }
 
-
 // TestGradientsMatchFiniteDifferencesAndAutodiff: the closed-form gradient computed by the
 // float32 graph agrees with float64 finite differences of the reference energy and with
 // GoMLX's autodiff of the energy graph.
@@ -95,6 +94,15 @@ func TestHessiansAreCorrectAndPSD(t *testing.T) {
 				t.Fatalf("trial %d (β=%.3g): %s has eigenvalue %.3g < 0", trial, beta, name, ev)
 			}
 		}
+		// The literal form agrees with the centred one and is PSD up to its rounding floor ε·βM².
+		literal := HessianNegE2Literal(X, beta, q)
+		floor := 1e-12 * beta * MaxNorm(X) * MaxNorm(X)
+		if diff := maxAbsDiff(literal, closed); diff > 1e-9*scale+floor {
+			t.Fatalf("trial %d (β=%.3g): literal and centred Hessians differ by %.3g", trial, beta, diff)
+		}
+		if ev := MinEigenvalue(literal); ev < -1e-6*frobenius(literal)-floor {
+			t.Fatalf("trial %d (β=%.3g): literal ∇²(−E2) has eigenvalue %.3g < 0", trial, beta, ev)
+		}
 		if trial%20 == 0 { // the graph version agrees with the reference
 			net, err := NewNet(b, X, beta)
 			if err != nil {
@@ -135,7 +143,7 @@ func TestCCCPNeverIncreasesEnergyAndConverges(t *testing.T) {
 			t.Fatalf("trial %d (β=%.3g): no fixed point after %d steps", trial, beta, tr.Steps())
 		}
 		final := tr.Final()
-		if d := distance(Update(X, beta, final), final); d > 1e-6 {
+		if d := Distance(Update(X, beta, final), final); d > 1e-6 {
 			t.Fatalf("trial %d: the final state is not a fixed point (moves %.3g)", trial, d)
 		}
 	}
@@ -240,7 +248,7 @@ func TestBadInputIsAnError(t *testing.T) {
 func TestExperimentSummaries(t *testing.T) {
 	b := testBackend(t)
 	hc := CheckHessians(1, 100)
-	if hc.MaxFiniteDiffError > 1e-4 || hc.MinEigenNegE2 < -1e-6 || hc.MinEigenE1 != 1 || hc.BetaMax < 10 || hc.BetaMin > 0.1 {
+	if hc.MaxFiniteDiffError > 1e-4 || hc.MinEigenNegE2 < -1e-6 || hc.MinEigenLiteral < -1e-12 || hc.MinEigenE1 != 1 || hc.BetaMax < 10 || hc.BetaMin > 0.1 {
 		t.Errorf("Hessian check: %+v", hc)
 	}
 	dc, err := CheckDescent(b, 1, 100)
@@ -288,7 +296,14 @@ func TestLessonFigures(t *testing.T) {
 	b := testBackend(t)
 	X, opt := RetrievalProblem(1)
 	q := Corrupt(rand.New(rand.NewPCG(1, 1)), X[0], opt.Sigma, opt.MaskFrac)
-	if _, err := AttentionLayersFigure(b, X, q, []float64{0.125, 1}, 5); err != nil {
+	dists, err := StackedUpdates(b, X, q, []float64{0.001, 1}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := dists[0][len(dists[0])-1]; last < 1 {
+		t.Errorf("β=0.001 should leave the query in a mixture, far from every pattern: distance %.3g", last)
+	}
+	if _, err := StackedUpdatesFigure([]float64{0.001, 1}, dists); err != nil {
 		t.Fatal(err)
 	}
 	h, _ := NewNet(b, X, 1)

@@ -62,6 +62,7 @@ func (r Report) HessianTable() *lesson.Table {
 	t.AddRow("max |closed form − finite differences| / ‖H‖", fmt.Sprintf("%.2e", h.MaxFiniteDiffError))
 	t.AddRow("smallest eigenvalue of ∇²E1 = I", fmt.Sprintf("%.3g", h.MinEigenE1))
 	t.AddRow("smallest eigenvalue of ∇²(−E2) / ‖∇²(−E2)‖", fmt.Sprintf("%.2e", h.MinEigenNegE2))
+	t.AddRow("same, literal β Xᵀ(diag(p) − ppᵀ)X, divided by β M²", fmt.Sprintf("%.2e", h.MinEigenLiteral))
 	return t
 }
 
@@ -148,7 +149,12 @@ func RetrievalFigure(rs []Retrieval) (*plot.Plot, error) {
 		exact.X, exact.Y = append(exact.X, lb), append(exact.Y, r.Exact)
 		nearest.X, nearest.Y = append(nearest.X, lb), append(nearest.Y, r.Nearest)
 	}
-	return plots.Lines("Retrieval of corrupted patterns vs β", "log₁₀ β", "share of queries", exact, nearest)
+	p, err := plots.Lines("Retrieval of corrupted patterns vs β", "log₁₀ β", "share of queries", exact, nearest)
+	if err != nil {
+		return nil, err
+	}
+	p.Legend.Top = false // bottom right: the curves sit at 0 on the left and at 1 on the right
+	return p, nil
 }
 
 // NearestDistances is, for each state of the trajectory, the distance to the closest stored
@@ -161,12 +167,12 @@ func NearestDistances(X Matrix, t Trajectory) []float64 {
 	return out
 }
 
-// AttentionLayersFigure follows one query through repeated Hopfield updates (= stacked
-// cross-attention steps with W_K = W_V = I) for each β and plots its distance to the nearest
-// stored pattern after each step.
-func AttentionLayersFigure(b compute.Backend, X Matrix, q []float64, betas []float64, steps int) (*plot.Plot, error) {
-	var series []plots.Series
-	for _, beta := range betas {
+// StackedUpdates follows one query through up to steps Hopfield updates (= stacked
+// cross-attention steps with W_K = W_V = I) at each β and returns, per β, its distance to the
+// nearest stored pattern before and after each update (shorter when a fixed point is reached).
+func StackedUpdates(b compute.Backend, X Matrix, q []float64, betas []float64, steps int) ([][]float64, error) {
+	out := make([][]float64, len(betas))
+	for i, beta := range betas {
 		h, err := NewNet(b, X, beta)
 		if err != nil {
 			return nil, err
@@ -175,12 +181,20 @@ func AttentionLayersFigure(b compute.Backend, X Matrix, q []float64, betas []flo
 		if err != nil {
 			return nil, err
 		}
-		d := NearestDistances(X, trajs[0])
+		out[i] = NearestDistances(X, trajs[0])
+	}
+	return out, nil
+}
+
+// StackedUpdatesFigure plots the distances of StackedUpdates against the number of updates.
+func StackedUpdatesFigure(betas []float64, distances [][]float64) (*plot.Plot, error) {
+	series := make([]plots.Series, len(betas))
+	for i, d := range distances {
 		xs := make([]float64, len(d))
-		for i := range xs {
-			xs[i] = float64(i)
+		for j := range xs {
+			xs[j] = float64(j)
 		}
-		series = append(series, plots.Series{Name: fmt.Sprintf("β = %.3g", beta), X: xs, Y: d})
+		series[i] = plots.Series{Name: fmt.Sprintf("β = %.3g", betas[i]), X: xs, Y: d}
 	}
 	return plots.Lines("Distance to the nearest stored pattern after each update", "updates (attention steps)", "distance", series...)
 }

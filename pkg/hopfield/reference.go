@@ -133,6 +133,26 @@ func HessianNegE2(X Matrix, beta float64, q []float64) Matrix {
 	return h
 }
 
+// HessianNegE2Literal is β Xᵀ (diag(p) − ppᵀ) X evaluated literally, as the homework writes it
+// (and as the graph computes it). When p is nearly one-hot, diag(p) − ppᵀ is a difference of
+// nearly equal numbers, so its rounding error is about ε·β·M² however small the Hessian is.
+func HessianNegE2Literal(X Matrix, beta float64, q []float64) Matrix {
+	p := SoftmaxBeta(beta, matVec(X, q))
+	mean := vecMat(p, X) // Xᵀp
+	d := len(q)
+	h := zeros(d, d)
+	for a := 0; a < d; a++ {
+		for b := 0; b < d; b++ {
+			weighted := 0.0 // (Xᵀ diag(p) X)[a][b]
+			for i, x := range X {
+				weighted += p[i] * x[a] * x[b]
+			}
+			h[a][b] = beta * (weighted - mean[a]*mean[b])
+		}
+	}
+	return h
+}
+
 // NumericalGradient is the central finite-difference gradient of f at q with step h.
 func NumericalGradient(f func([]float64) float64, q []float64, h float64) []float64 {
 	g := make([]float64, len(q))

@@ -41,7 +41,7 @@ func Corrupt(rng *rand.Rand, x []float64, sigma, maskFrac float64) []float64 {
 func Nearest(X Matrix, q []float64) (int, float64) {
 	best, bestDist := -1, math.Inf(1)
 	for i, x := range X {
-		if d := distance(x, q); d < bestDist {
+		if d := Distance(x, q); d < bestDist {
 			best, bestDist = i, d
 		}
 	}
@@ -86,13 +86,13 @@ func (h *Net) Retrieve(opt RetrievalOptions) (Retrieval, error) {
 	r := Retrieval{Beta: h.Beta}
 	for i, t := range trajs {
 		final := t.Final()
-		if distance(final, h.X[i]) < opt.Tolerance {
+		if Distance(final, h.X[i]) < opt.Tolerance {
 			r.Exact++
 		}
 		if nearest, _ := Nearest(h.X, final); nearest == i {
 			r.Nearest++
 		}
-		r.DistanceToMean += distance(final, mean)
+		r.DistanceToMean += Distance(final, mean)
 		r.MeanSteps += float64(t.Steps())
 	}
 	n := float64(h.n)
