@@ -29,6 +29,9 @@ import (
 // Chromium is Debian's Chromium, installed by scripts/setup.sh.
 const Chromium = "/usr/bin/chromium"
 
+// loadTimeout bounds loading a notebook page and starting its kernel.
+const loadTimeout = 2 * time.Minute
+
 // Options configure a Session.
 type Options struct {
 	Root     string   // folder the Jupyter server serves; every notebook opened must be inside it
@@ -112,7 +115,7 @@ func (s *Session) Run(ctx context.Context, path string, timeout time.Duration) (
 // View opens the notebook as stored (e.g. an executed copy) without running it, and returns
 // the page's state and screenshot.
 func (s *Session) View(ctx context.Context, path string) (*Page, error) {
-	return s.open(ctx, path, 2*time.Minute, false)
+	return s.open(ctx, path, loadTimeout+time.Minute, false)
 }
 
 func (s *Session) open(ctx context.Context, path string, timeout time.Duration, run bool) (*Page, error) {
@@ -135,7 +138,9 @@ func (s *Session) open(ctx context.Context, path string, timeout time.Duration, 
 	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
 		return nil, fmt.Errorf("opening %s: %w", url, err)
 	}
-	if err := waitFor(ctx, tab, jsKernelReady, 1, "the notebook to load and its kernel to be ready"); err != nil {
+	loading, loaded := context.WithTimeout(ctx, loadTimeout)
+	defer loaded()
+	if err := waitFor(loading, tab, jsKernelReady, 1, "the notebook to load and its kernel to be ready"); err != nil {
 		return nil, err
 	}
 	if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](jsNoAutosave)); err != nil {
