@@ -22,6 +22,7 @@ build:
 
 lessons: setup build
 	$(DLLESSONS) notebooks run --out out
+	$(DLLESSONS) screenshots --dir out/notebooks --out out/screenshots
 
 test: setup build vet gotest notebooks-quick
 
