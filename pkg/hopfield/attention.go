@@ -1,6 +1,7 @@
 package hopfield
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -47,6 +48,9 @@ func CompareWithAttention(b compute.Backend, seed uint64, d, n, batch int) (Atte
 // Attention computes cross-attention of queries Q [B, D] over keys K [N, D] and values V
 // [N, Dv] with GoMLX's attention layer (scale 1/√D), in float32.
 func Attention(b compute.Backend, Q, K, V Matrix) (Matrix, error) {
+	if err := checkAttentionInputs(Q, K, V); err != nil {
+		return nil, err
+	}
 	out, err := ExecOnce(b, func(q, k, v *Node) *Node { return AttentionNode(q, k, v) },
 		matrixTensor(Q, dtypes.Float32), matrixTensor(K, dtypes.Float32), matrixTensor(V, dtypes.Float32))
 	if err != nil {
@@ -57,6 +61,24 @@ func Attention(b compute.Backend, Q, K, V Matrix) (Matrix, error) {
 		return nil, err
 	}
 	return reshapeRows(flat, len(V[0])), nil
+}
+
+// checkAttentionInputs wants finite, rectangular Q, K, V with as many keys as values and
+// queries of the keys' dimension.
+func checkAttentionInputs(Q, K, V Matrix) error {
+	for _, m := range []struct {
+		name string
+		m    Matrix
+	}{{"queries", Q}, {"keys", K}, {"values", V}} {
+		if _, _, err := checkPatterns(m.m); err != nil {
+			return fmt.Errorf("attention %s: %w", m.name, err)
+		}
+	}
+	if len(Q[0]) != len(K[0]) || len(K) != len(V) {
+		return fmt.Errorf("hopfield: attention needs queries [B, D], keys [N, D], values [N, Dv]; got [%d, %d], [%d, %d], [%d, %d]",
+			len(Q), len(Q[0]), len(K), len(K[0]), len(V), len(V[0]))
+	}
+	return nil
 }
 
 // ProjectionEffect shows what changes when W_K and W_V are not the identity.

@@ -46,13 +46,29 @@ func EnergyNode(beta, x, q *Node) *Node { return Add(E1Node(beta, x, q), E2Node(
 // UpdateNode is the CCCP step q ← Xᵀ softmax(β X q) for each query: [B, D].
 func UpdateNode(beta, x, q *Node) *Node { return MatMul(SoftmaxNode(beta, x, q), x) }
 
+// GradientE1Node is ∇E1(q) = q: [B, D].
+func GradientE1Node(q *Node) *Node { return Identity(q) }
+
+// GradientE2Node is ∇E2(q) = −Xᵀ softmax(β X q): [B, D].
+func GradientE2Node(beta, x, q *Node) *Node { return Neg(UpdateNode(beta, x, q)) }
+
 // GradientNode is the closed-form ∇E(q) = q − Xᵀ softmax(β X q): [B, D].
-func GradientNode(beta, x, q *Node) *Node { return Sub(q, UpdateNode(beta, x, q)) }
+func GradientNode(beta, x, q *Node) *Node { return Add(GradientE1Node(q), GradientE2Node(beta, x, q)) }
+
+// HessianE1Node is ∇²E1 = I for each query: [B, D, D].
+func HessianE1Node(q *Node) *Node {
+	batch, d := q.Shape().Dimensions[0], q.Shape().Dimensions[1]
+	eye := DiagonalWithValue(OnesLike(ReduceAllSum(q)), d)
+	return BroadcastToDims(ExpandAxes(eye, 0), batch, d, d)
+}
 
 // AutodiffGradientNode is ∇E(q) by GoMLX's automatic differentiation: [B, D]. The energies of
 // different queries are independent, so the gradient of their sum is each query's gradient.
-func AutodiffGradientNode(beta, x, q *Node) *Node {
-	return Gradient(ReduceAllSum(EnergyNode(beta, x, q)), q)[0]
+func AutodiffGradientNode(beta, x, q *Node) *Node { return autodiffOf(EnergyNode, beta, x, q) }
+
+// autodiffOf is the gradient of the per-query function f with respect to the queries.
+func autodiffOf(f func(beta, x, q *Node) *Node, beta, x, q *Node) *Node {
+	return Gradient(ReduceAllSum(f(beta, x, q)), q)[0]
 }
 
 // HessianNegE2Node is ∇²(−E2) = β Xᵀ(diag(p) − ppᵀ)X for each query: [B, D, D].

@@ -51,6 +51,25 @@ func TestGradientsMatchFiniteDifferencesAndAutodiff(t *testing.T) {
 		if e := RelativeError(auto[0], closed[0]); e > 1e-4 {
 			t.Errorf("trial %d: autodiff vs closed form: relative error %.2g", trial, e)
 		}
+		// Each part separately: ∇E1 = q and ∇E2 = −Xᵀ softmax(βXq), against autodiff and FD.
+		g1, g2, err := h.GradientParts(Matrix{q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a1, a2, err := h.AutodiffGradientParts(Matrix{q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fd1 := NumericalGradient(func(x []float64) float64 { return E1(X, beta, x) }, q, 1e-6)
+		fd2 := NumericalGradient(func(x []float64) float64 { return E2(X, beta, x) }, q, 1e-6)
+		for _, c := range []struct {
+			name              string
+			closed, auto, ref []float64
+		}{{"∇E1", g1[0], a1[0], fd1}, {"∇E2", g2[0], a2[0], fd2}} {
+			if e := math.Max(RelativeError(c.closed, c.ref), RelativeError(c.auto, c.ref)); e > 1e-4 {
+				t.Errorf("trial %d (β=%.3g): %s closed %v, autodiff %v, finite differences %v", trial, beta, c.name, c.closed, c.auto, c.ref)
+			}
+		}
 	}
 }
 
@@ -107,6 +126,13 @@ func TestHessiansAreCorrectAndPSD(t *testing.T) {
 			net, err := NewNet(b, X, beta)
 			if err != nil {
 				t.Fatal(err)
+			}
+			eyes, err := net.HessianE1(Matrix{q, q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(eyes) != 2 || maxAbsDiff(eyes[1], identity) != 0 {
+				t.Fatalf("trial %d: graph ∇²E1 = %v, want I", trial, eyes)
 			}
 			hs, err := net.HessianNegE2(Matrix{q})
 			if err != nil {
@@ -242,6 +268,18 @@ func TestBadInputIsAnError(t *testing.T) {
 	h, _ := NewNet(b, Matrix{{1, 2}}, 1)
 	if _, err := h.Energy(Matrix{{1, 2, 3}}); err == nil {
 		t.Error("query of the wrong dimension accepted")
+	}
+	if _, err := h.Update(Matrix{{1, math.Inf(1)}}); err == nil {
+		t.Error("infinite query accepted")
+	}
+	if _, err := Attention(b, Matrix{{1, 2}}, Matrix{{1, 2, 3}}, Matrix{{1}}); err == nil {
+		t.Error("attention with queries and keys of different dimensions accepted")
+	}
+	if _, err := Attention(b, nil, Matrix{{1}}, Matrix{{1}}); err == nil {
+		t.Error("attention without queries accepted")
+	}
+	if _, err := RunReport(b, 1, 0); err == nil {
+		t.Error("a report over zero instances accepted")
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/dllessons/dllessons/pkg/plots"
 	"github.com/gomlx/compute"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 )
 
 // Report gathers the numbers of the two Hopfield lessons; the CLI writes it as JSON.
@@ -33,6 +34,9 @@ func RetrievalProblem(seed uint64) (Matrix, RetrievalOptions) {
 
 // RunReport runs every check of the lessons.
 func RunReport(b compute.Backend, seed uint64, instances int) (Report, error) {
+	if instances < 1 {
+		return Report{}, fmt.Errorf("hopfield: need at least one random instance, got %d", instances)
+	}
 	r := Report{Seed: seed, Hessians: CheckHessians(seed, instances)}
 	var err error
 	if r.Descent, err = CheckDescent(b, seed, instances); err != nil {
@@ -196,5 +200,11 @@ func StackedUpdatesFigure(betas []float64, distances [][]float64) (*plot.Plot, e
 		}
 		series[i] = plots.Series{Name: fmt.Sprintf("β = %.3g", betas[i]), X: xs, Y: d}
 	}
-	return plots.Lines("Distance to the nearest stored pattern after each update", "updates (attention steps)", "distance", series...)
+	p, err := plots.Lines("Distance to the nearest stored pattern after each update", "updates (attention steps)", "distance", series...)
+	if err != nil {
+		return nil, err
+	}
+	// Lower right, lifted: the curves end either near zero or high up, rarely in between.
+	p.Legend.Top, p.Legend.YOffs = false, vg.Points(50)
+	return p, nil
 }

@@ -49,6 +49,11 @@ var graphFns = map[string]graphFn{
 	"gradient":  GradientNode,
 	"autodiff":  AutodiffGradientNode,
 	"hessianE2": HessianNegE2Node,
+	"hessianE1": func(_, _, q *graph.Node) *graph.Node { return HessianE1Node(q) },
+	"gradE1":    func(_, _, q *graph.Node) *graph.Node { return GradientE1Node(q) },
+	"gradE2":    GradientE2Node,
+	"autoE1":    func(beta, x, q *graph.Node) *graph.Node { return autodiffOf(E1Node, beta, x, q) },
+	"autoE2":    func(beta, x, q *graph.Node) *graph.Node { return autodiffOf(E2Node, beta, x, q) },
 }
 
 // run executes the named graph function on the queries Q and returns its flat output.
@@ -81,6 +86,11 @@ func (h *Net) checkQueries(Q Matrix) error {
 		if len(q) != h.d {
 			return fmt.Errorf("hopfield: query %d has %d dimensions, the patterns have %d", i, len(q), h.d)
 		}
+		for j, v := range q {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("hopfield: query %d, dimension %d is %v", i, j, v)
+			}
+		}
 	}
 	return nil
 }
@@ -103,9 +113,32 @@ func (h *Net) Gradient(Q Matrix) (Matrix, error) { return h.rows("gradient", Q) 
 // AutodiffGradient returns ∇E(q) from GoMLX's automatic differentiation of the energy graph.
 func (h *Net) AutodiffGradient(Q Matrix) (Matrix, error) { return h.rows("autodiff", Q) }
 
-// HessianNegE2 returns β Xᵀ(diag(p) − ppᵀ)X for each query (the Hessian of E1 is I).
-func (h *Net) HessianNegE2(Q Matrix) ([]Matrix, error) {
-	flat, err := h.run("hessianE2", Q)
+// GradientParts returns the closed-form ∇E1(q) = q and ∇E2(q) = −Xᵀ softmax(β X q).
+func (h *Net) GradientParts(Q Matrix) (gradE1, gradE2 Matrix, err error) {
+	if gradE1, err = h.rows("gradE1", Q); err != nil {
+		return nil, nil, err
+	}
+	gradE2, err = h.rows("gradE2", Q)
+	return gradE1, gradE2, err
+}
+
+// AutodiffGradientParts returns ∇E1 and ∇E2 from GoMLX's automatic differentiation.
+func (h *Net) AutodiffGradientParts(Q Matrix) (gradE1, gradE2 Matrix, err error) {
+	if gradE1, err = h.rows("autoE1", Q); err != nil {
+		return nil, nil, err
+	}
+	gradE2, err = h.rows("autoE2", Q)
+	return gradE1, gradE2, err
+}
+
+// HessianE1 returns ∇²E1 = I for each query.
+func (h *Net) HessianE1(Q Matrix) ([]Matrix, error) { return h.hessians("hessianE1", Q) }
+
+// HessianNegE2 returns β Xᵀ(diag(p) − ppᵀ)X for each query.
+func (h *Net) HessianNegE2(Q Matrix) ([]Matrix, error) { return h.hessians("hessianE2", Q) }
+
+func (h *Net) hessians(name string, Q Matrix) ([]Matrix, error) {
+	flat, err := h.run(name, Q)
 	if err != nil {
 		return nil, err
 	}
