@@ -1,0 +1,305 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gomlx/compute"
+
+	"github.com/dllessons/dllessons/pkg/backend"
+	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/lesson"
+	"github.com/dllessons/dllessons/pkg/models"
+	"github.com/dllessons/dllessons/pkg/plots"
+)
+
+func init() {
+	register("seq2seq", "phoneme-to-spelling seq2seq (BiLSTM, attention, nucleus, beam): train|test|bench", runSeq2seq)
+}
+
+func runSeq2seq(args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: dllessons seq2seq train|test|bench [flags]  (-h after a subcommand for its flags)")
+	}
+	switch args[0] {
+	case "train":
+		return s2sTrain(args[1:])
+	case "test":
+		return s2sTest(args[1:])
+	case "bench":
+		return s2sBench(args[1:])
+	}
+	return fmt.Errorf("unknown seq2seq subcommand %q: use train, test or bench", args[0])
+}
+
+// s2sFlags are the flags train and test share.
+type s2sFlags struct {
+	backend, data, out, model string
+	epochs, k, beam, maxSteps int
+	seed                      uint64
+	topP                      float64
+	resume                    bool
+	stall                     time.Duration
+}
+
+func parseS2SFlags(name string, args []string) (*s2sFlags, error) {
+	f := &s2sFlags{}
+	fs := flag.NewFlagSet("seq2seq "+name, flag.ContinueOnError)
+	fs.StringVar(&f.backend, "backend", "", "go (default) or xla; see README")
+	fs.StringVar(&f.data, "data", "", "folder with the course's train.tsv, valid.tsv, test.tsv (default: $"+datasets.P2GDataEnv+
+		", then "+datasets.CourseP2GDir+" beside the module, then the built-in CMU dictionary set)")
+	fs.StringVar(&f.out, "out", "results/seq2seq", "folder for JSON results, figures, models and checkpoints")
+	fs.StringVar(&f.model, "model", "both", "vanilla, attention or both")
+	fs.IntVar(&f.epochs, "epochs", 20, "epochs (the course: 20)")
+	fs.Uint64Var(&f.seed, "seed", 42, "random seed (initial weights, dropout, shuffling, sampling)")
+	fs.Float64Var(&f.topP, "top-p", models.DefaultTopP, "nucleus sampling: keep the most likely characters up to this probability mass")
+	fs.IntVar(&f.k, "k", 3, "nucleus sampling: samples per word (WER@k)")
+	fs.IntVar(&f.beam, "beam", 5, "beam search width")
+	fs.IntVar(&f.maxSteps, "max-steps", 0, "stop each epoch after this many steps (0: whole epochs; for quick trials)")
+	fs.BoolVar(&f.resume, "resume", true, "continue from the run's checkpoint if there is one (false: start over)")
+	fs.DurationVar(&f.stall, "stall", 20*time.Minute, "abort (resumably) when no training step finishes for this long")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	switch f.model {
+	case "vanilla", "attention", "both":
+	default:
+		return nil, fmt.Errorf("--model %q: use vanilla, attention or both", f.model)
+	}
+	return f, nil
+}
+
+func (f *s2sFlags) models() []bool {
+	switch f.model {
+	case "vanilla":
+		return []bool{false}
+	case "attention":
+		return []bool{true}
+	}
+	return []bool{false, true}
+}
+
+func (f *s2sFlags) load() (compute.Backend, *datasets.P2GData, error) {
+	b, err := backend.New(f.backend)
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Println("backend:", backend.Describe(b))
+	data, err := datasets.LoadP2G(f.data)
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Println("data:", data.Describe())
+	return b, data, nil
+}
+
+// paths of a run: its checkpoint folder, its exported best model, and the JSON/figure prefix.
+func (f *s2sFlags) paths(data *datasets.P2GData, name string) (ckpt, modelDir, prefix string) {
+	run := data.Kind + "-" + name
+	return filepath.Join(f.out, "checkpoints", run), filepath.Join(f.out, "models", run), filepath.Join(f.out, run)
+}
+
+// trainRecord is stored with an exported model: what `test` needs to write complete results.
+type trainRecord struct {
+	History   []models.Seq2SeqEpoch `json:"history"`
+	BestEpoch int                   `json:"best_epoch"`
+	Epochs    int                   `json:"epochs"`
+	Seed      uint64                `json:"seed"`
+	Seconds   float64               `json:"seconds"`
+	Command   string                `json:"command"`
+}
+
+func s2sTrain(args []string) error {
+	f, err := parseS2SFlags("train", args)
+	if err != nil {
+		return err
+	}
+	b, data, err := f.load()
+	if err != nil {
+		return err
+	}
+	for _, attention := range f.models() {
+		if err := s2sTrainOne(f, b, data, attention); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func s2sTrainOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, attention bool) error {
+	opts := models.DefaultSeq2SeqOptions(attention)
+	name := models.Seq2SeqConfig{Attention: attention}.Name()
+	ckpt, modelDir, _ := f.paths(data, name)
+	if !f.resume {
+		if err := os.RemoveAll(ckpt); err != nil {
+			return err
+		}
+	}
+	opts.Epochs, opts.Seed, opts.CheckpointDir, opts.MaxSteps = f.epochs, f.seed, ckpt, f.maxSteps
+	var lastStep atomic.Int64
+	lastStep.Store(time.Now().UnixNano())
+	stop := watchStall(&lastStep, f.stall, ckpt)
+	defer close(stop)
+	report := models.Seq2SeqProgressReporter(name)
+	opts.OnStep = func(p models.Seq2SeqProgress) { lastStep.Store(time.Now().UnixNano()); report(p) }
+	opts.OnEpoch = func(e models.Seq2SeqEpoch) {
+		fmt.Printf("%s epoch %2d: train loss %.4f, val CER %.4f, WER %.4f (%.1fs)\n", name, e.Epoch, e.TrainLoss, e.ValCER, e.ValWER, e.Seconds)
+	}
+	t, err := models.NewSeq2SeqTrainer(b, data, opts)
+	if err != nil {
+		return err
+	}
+	if n := len(t.History); n > 0 {
+		fmt.Printf("%s: resuming from %s after epoch %d\n", name, ckpt, n)
+	}
+	fmt.Printf("%s: %d parameters\n", name, t.Model.NumParams())
+	if err := t.Train(); err != nil {
+		return fmt.Errorf("%s: %w (rerun the same command to resume from the last finished epoch)", name, err)
+	}
+	rec := trainRecord{History: t.History, BestEpoch: t.BestEpoch, Epochs: opts.Epochs, Seed: opts.Seed,
+		Command: strings.Join(append([]string{"dllessons"}, os.Args[1:]...), " ")}
+	for _, e := range t.History {
+		rec.Seconds += e.Seconds
+	}
+	recJSON, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	if err := t.ExportBest(modelDir, string(recJSON)); err != nil {
+		return err
+	}
+	fmt.Printf("%s: best validation CER %.4f at epoch %d; model written to %s\n", name, t.History[t.BestEpoch-1].ValCER, t.BestEpoch, modelDir)
+	return s2sTestOne(f, b, data, name)
+}
+
+// watchStall exits the process with a goroutine dump when no step finished for limit: a stuck
+// backend cannot be interrupted from inside, and the checkpoint lets a rerun continue.
+func watchStall(last *atomic.Int64, limit time.Duration, ckpt string) chan struct{} {
+	stop := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(limit / 10)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if time.Since(time.Unix(0, last.Load())) > limit {
+					_ = pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
+					fmt.Fprintf(os.Stderr, "\ndllessons seq2seq: no training step finished in %s: the run is stalled (goroutines above).\n"+
+						"Rerun the same command to resume from the last checkpoint in %s.\n", limit, ckpt)
+					os.Exit(3)
+				}
+			}
+		}
+	}()
+	return stop
+}
+
+func s2sTest(args []string) error {
+	f, err := parseS2SFlags("test", args)
+	if err != nil {
+		return err
+	}
+	b, data, err := f.load()
+	if err != nil {
+		return err
+	}
+	for _, attention := range f.models() {
+		if err := s2sTestOne(f, b, data, models.Seq2SeqConfig{Attention: attention}.Name()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// s2sTestOne evaluates an exported model with greedy decoding, nucleus sampling and beam search
+// and writes one JSON per decoding plus the figures.
+func s2sTestOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, name string) error {
+	_, modelDir, prefix := f.paths(data, name)
+	m, recordJSON, err := models.LoadSeq2Seq(modelDir, data)
+	if err != nil {
+		return fmt.Errorf("%w (train it first with the same --data and --out)", err)
+	}
+	var rec trainRecord
+	if err := json.Unmarshal([]byte(recordJSON), &rec); err != nil {
+		return fmt.Errorf("%s: training record: %w", modelDir, err)
+	}
+	dec, err := m.NewDecoder(b)
+	if err != nil {
+		return err
+	}
+	table := lesson.Table{Title: name + " on the test split", Headers: []string{"decoding", "CER", "WER", "WER@k", "seconds"}}
+	for _, how := range []models.Decoding{{Kind: "greedy"}, {Kind: "nucleus", TopP: f.topP, K: f.k, Seed: f.seed}, {Kind: "beam", K: f.beam}} {
+		res, err := models.Evaluate(dec, data, how, 20)
+		if err != nil {
+			return err
+		}
+		res.Seed, res.Epochs, res.BestEpoch, res.History = rec.Seed, rec.Epochs, rec.BestEpoch, rec.History
+		res.Backend = models.BackendName(b)
+		res.Command = rec.Command + " (test: dllessons " + strings.Join(os.Args[1:], " ") + ")"
+		res.Seconds = rec.Seconds + res.DecodeSeconds
+		atK := ""
+		if res.TestWERAtK != nil {
+			atK = fmt.Sprintf("%.4f (k=%d, p=%g)", *res.TestWERAtK, res.K, res.TopP)
+		}
+		table.AddRow(how.Kind, res.TestCER, res.TestWER, atK, fmt.Sprintf("%.2f", res.DecodeSeconds))
+		path := prefix + "-" + how.Kind + ".json"
+		if err := lesson.WriteJSON(path, res); err != nil {
+			return err
+		}
+		fmt.Println("wrote", path)
+	}
+	fmt.Print(table.String())
+	return s2sFigures(dec, data, rec.History, name, prefix)
+}
+
+// s2sFigures writes the validation curves and, for the attention model, heat-maps of a few words.
+func s2sFigures(dec *models.Decoder, data *datasets.P2GData, history []models.Seq2SeqEpoch, name, prefix string) error {
+	p, err := models.Seq2SeqCurves(map[string][]models.Seq2SeqEpoch{name: history}, name)
+	if err != nil {
+		return err
+	}
+	if err := plots.Save(p, prefix+"-curves.svg"); err != nil {
+		return err
+	}
+	fmt.Println("wrote", prefix+"-curves.svg")
+	if name != "attention" {
+		return nil
+	}
+	maps, err := models.AttentionMaps(dec, data, []int{0, 1, 2, 3})
+	if err != nil {
+		return err
+	}
+	if err := plots.SaveSVG(plots.AttentionSVG(maps...), prefix+"-heatmaps.svg"); err != nil {
+		return err
+	}
+	fmt.Println("wrote", prefix+"-heatmaps.svg")
+	return nil
+}
+
+// s2sBench prints the attention model's train-step time at batch 64 against the PyTorch peer
+// (best thread count) and the greedy decoding speed on the test words.
+func s2sBench(args []string) error {
+	f, err := parseS2SFlags("bench", args)
+	if err != nil {
+		return err
+	}
+	b, data, err := f.load()
+	if err != nil {
+		return err
+	}
+	r, err := models.RunSeq2SeqBench(b, data, 64)
+	if err != nil {
+		return err
+	}
+	fmt.Println(r)
+	return nil
+}

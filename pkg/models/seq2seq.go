@@ -1,0 +1,301 @@
+package models
+
+// seq2seq*.go: the course's phoneme-to-spelling encoder-decoder of homework Question 3.
+//
+// The encoder embeds the phones, runs a bidirectional LSTM with H/2 units per direction, and hands
+// the concatenated final (h, c) of both directions to the decoder as its initial state. The
+// decoder is an LSTM of size H over the embedded previous characters; with attention its output
+// s_t attends to the encoder outputs h_i (Bahdanau scores vᵀ tanh(W_s s_t + W_h h_i), masked
+// softmax over the source) and becomes tanh(W_out [c_t; s_t]). The output layer shares its
+// weights with the decoder's embedding. Dropout acts on both embeddings and both outputs.
+//
+// GoMLX's pure-Go backend has no gradient through While loops, so every recurrence is unrolled
+// over a static length; lengths are bucketed (datasets.BucketLen) so few graphs get compiled.
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads like math
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+// Seq2SeqConfig is the architecture.
+type Seq2SeqConfig struct {
+	Attention          bool
+	Hidden             int     // H: embeddings, decoder state, encoder outputs (H/2 per direction)
+	Dropout            float64 // rate, active in training only
+	SrcVocab, TgtVocab int
+}
+
+// Name is "attention" or "vanilla".
+func (c Seq2SeqConfig) Name() string {
+	if c.Attention {
+		return "attention"
+	}
+	return "vanilla"
+}
+
+// seq2seqScope is the variables' root scope in the store.
+const seq2seqScope = "/seq2seq/"
+
+// Seq2Seq holds the model's variables in a store.
+type Seq2Seq struct {
+	Config    Seq2SeqConfig
+	Store     *model.Store
+	Trainable []*model.Variable // in a fixed order: gradients and Adam moments follow it
+}
+
+// paramSpec is one parameter: its name, shape and PyTorch-default initialisation.
+type paramSpec struct {
+	name  string
+	dims  []int
+	bound float64 // uniform(-bound, bound); 0 means standard normal (nn.Embedding)
+}
+
+func (c Seq2SeqConfig) params() []paramSpec {
+	h, half := c.Hidden, c.Hidden/2
+	encBound, decBound := 1/math.Sqrt(float64(half)), 1/math.Sqrt(float64(h))
+	specs := []paramSpec{
+		{"src_emb", []int{c.SrcVocab, h}, 0},
+		{"tgt_emb", []int{c.TgtVocab, h}, 0},
+		// Encoder directions stacked on axis 0 (forward, backward); gates i, f, g, o.
+		{"enc_w_ih", []int{2, h, 4 * half}, encBound},
+		{"enc_w_hh", []int{2, half, 4 * half}, encBound},
+		{"enc_b", []int{2, 4 * half}, encBound},
+		{"dec_w_ih", []int{h, 4 * h}, decBound},
+		{"dec_w_hh", []int{h, 4 * h}, decBound},
+		{"dec_b", []int{4 * h}, decBound},
+		{"gen_b", []int{c.TgtVocab}, decBound},
+	}
+	if c.Attention {
+		specs = append(specs,
+			paramSpec{"att_w_h", []int{h, h}, decBound},
+			paramSpec{"att_w_s", []int{h, h}, decBound},
+			paramSpec{"att_v", []int{h}, decBound},
+			paramSpec{"att_w_out", []int{2 * h, h}, 1 / math.Sqrt(float64(2*h))},
+			paramSpec{"att_b_out", []int{h}, 1 / math.Sqrt(float64(2*h))})
+	}
+	return specs
+}
+
+// NewSeq2Seq creates the variables in store (or keeps those a checkpoint loader provides);
+// seed fixes the initial values.
+func NewSeq2Seq(store *model.Store, cfg Seq2SeqConfig, seed uint64) (*Seq2Seq, error) {
+	if cfg.Hidden <= 0 || cfg.Hidden%2 != 0 || cfg.SrcVocab <= 4 || cfg.TgtVocab <= 4 {
+		return nil, fmt.Errorf("seq2seq: need an even hidden size and vocabularies beyond the 4 specials; got H=%d, %d phones, %d characters",
+			cfg.Hidden, cfg.SrcVocab, cfg.TgtVocab)
+	}
+	m := &Seq2Seq{Config: cfg, Store: store}
+	for _, p := range cfg.params() {
+		v, err := store.CreateVariable(seq2seqScope+p.name, initTensor(seed, p))
+		if err != nil {
+			return nil, fmt.Errorf("seq2seq variable %s: %w", p.name, err)
+		}
+		v.Trainable = true
+		m.Trainable = append(m.Trainable, v)
+	}
+	return m, nil
+}
+
+// initTensor draws a parameter's initial value from a generator seeded by seed and its name,
+// so adding a parameter does not change the others.
+func initTensor(seed uint64, p paramSpec) *tensors.Tensor {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(p.name))
+	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
+	n := 1
+	for _, d := range p.dims {
+		n *= d
+	}
+	flat := make([]float32, n)
+	for i := range flat {
+		if p.bound == 0 {
+			flat[i] = float32(rng.NormFloat64())
+		} else {
+			flat[i] = float32((2*rng.Float64() - 1) * p.bound)
+		}
+	}
+	return tensors.FromFlatDataAndDimensions(flat, p.dims...)
+}
+
+// NumParams counts the trainable values.
+func (m *Seq2Seq) NumParams() int {
+	n := 0
+	for _, v := range m.Trainable {
+		n += v.Shape().Size()
+	}
+	return n
+}
+
+// weights are the parameters' nodes in one graph, by name.
+type weights map[string]*Node
+
+func (m *Seq2Seq) weights(g *Graph) weights {
+	w := weights{}
+	for _, v := range m.Trainable {
+		w[v.Name()] = v.ValueGraph(g)
+	}
+	return w
+}
+
+// forwardCtx carries what a graph's forward pass needs besides the weights.
+type forwardCtx struct {
+	m        *Seq2Seq
+	w        weights
+	training bool // dropout on
+}
+
+func (f *forwardCtx) dropout(x *Node) *Node {
+	rate := f.m.Config.Dropout
+	if !f.training || rate <= 0 {
+		return x
+	}
+	keep := GreaterOrEqual(f.m.Store.RandomUniform(x.Graph(), x.Shape()), Scalar(x.Graph(), x.DType(), rate))
+	return Where(keep, MulScalar(x, 1/(1-rate)), ZerosLike(x))
+}
+
+// embed looks up ids [b, n] in table [vocab, H], PAD ids giving zero vectors.
+func embed(table, ids *Node) *Node {
+	x := Gather(table, InsertAxes(ids, -1)) // [b, n, H]
+	notPad := ConvertDType(NotEqual(ids, ScalarZero(ids.Graph(), ids.DType())), x.DType())
+	return Mul(x, InsertAxes(notPad, -1))
+}
+
+// lstmCell is one LSTM step from the input projection xw = x·W_ih + b ([..., 4n]) and the
+// recurrent term hw = h·W_hh; gates in PyTorch's order i, f, g, o.
+func lstmCell(xw, hw, c *Node) (hNew, cNew *Node) {
+	gates := Add(xw, hw)
+	n := gates.Shape().Dim(-1) / 4
+	last := gates.Rank() - 1
+	sig := Sigmoid(SliceAxis(gates, last, AxisRange(0, 2*n))) // i and f together
+	i, f := SliceAxis(sig, last, AxisRange(0, n)), SliceAxis(sig, last, AxisRange(n, 2*n))
+	g := Tanh(SliceAxis(gates, last, AxisRange(2*n, 3*n)))
+	o := Sigmoid(SliceAxis(gates, last, AxisRange(3*n, 4*n)))
+	cNew = Add(Mul(f, c), Mul(i, g))
+	hNew = Mul(o, Tanh(cNew))
+	return
+}
+
+// encoded is the encoder's result for a batch.
+type encoded struct {
+	outputs *Node // [b, S, H], zero at padding
+	proj    *Node // W_h h_i, [b, S, H] (attention only)
+	mask    *Node // [b, S] float: 1 on real phones
+	h0, c0  *Node // [b, H]: forward ‖ backward final states
+}
+
+// encode runs the bidirectional encoder on src [b, S] int32 with lengths srcLen [b] int32.
+// Padding is handled by freezing a direction's state where mask is 0: the forward direction
+// keeps its state after the last phone and the backward one starts from zeros at the last
+// phone, which is what PyTorch's packed sequences compute.
+func (f *forwardCtx) encode(src, srcLen *Node) encoded {
+	g := src.Graph()
+	b, s := src.Shape().Dim(0), src.Shape().Dim(1)
+	half := f.m.Config.Hidden / 2
+	positions := Iota(g, src.Shape(), 1)
+	mask := ConvertDType(LessThan(positions, InsertAxes(srcLen, -1)), dtypes.Float32) // [b, S]
+
+	x := f.dropout(embed(f.w["src_emb"], src))        // [b, S, H]
+	xw := Einsum("bsh,dhk->dbsk", x, f.w["enc_w_ih"]) // [2, b, S, 4h]
+	xw = Add(xw, InsertAxes(f.w["enc_b"], 1, 1))      // + bias [2, 1, 1, 4h]
+	xwFwd, xwBwd := Squeeze(SliceAxis(xw, 0, AxisElem(0)), 0), Squeeze(SliceAxis(xw, 0, AxisElem(1)), 0)
+	h := Zeros(g, shapeF32(2, b, half))
+	c := Zeros(g, shapeF32(2, b, half))
+	outsFwd, outsBwd := make([]*Node, s), make([]*Node, s)
+	// Step t advances the forward direction at position t and the backward one at S-1-t.
+	for t := range s {
+		back := s - 1 - t
+		xwT := Stack([]*Node{stepSlice(xwFwd, t), stepSlice(xwBwd, back)}, 0)             // [2, b, 4h]
+		m := InsertAxes(Stack([]*Node{stepSlice(mask, t), stepSlice(mask, back)}, 0), -1) // [2, b, 1]
+		hNew, cNew := lstmCell(xwT, Einsum("dbh,dhk->dbk", h, f.w["enc_w_hh"]), c)
+		h = Add(h, Mul(m, Sub(hNew, h)))
+		c = Add(c, Mul(m, Sub(cNew, c)))
+		out := Mul(h, m)
+		outsFwd[t] = Squeeze(SliceAxis(out, 0, AxisElem(0)), 0)
+		outsBwd[back] = Squeeze(SliceAxis(out, 0, AxisElem(1)), 0)
+	}
+	fwd, bwd := Stack(outsFwd, 1), Stack(outsBwd, 1) // [b, S, h] each, in source order
+	enc := encoded{mask: mask}
+	enc.outputs = f.dropout(Concatenate([]*Node{fwd, bwd}, -1)) // [b, S, H]
+	enc.h0 = concatDirections(h)
+	enc.c0 = concatDirections(c)
+	if f.m.Config.Attention {
+		enc.proj = Einsum("bsh,hk->bsk", enc.outputs, f.w["att_w_h"])
+	}
+	return enc
+}
+
+// stepSlice takes position t of axis 1: [b, S, ...] → [b, ...].
+func stepSlice(x *Node, t int) *Node {
+	return Squeeze(SliceAxis(x, 1, AxisElem(t)), 1)
+}
+
+// concatDirections turns [2, b, h] into [b, 2h] = forward ‖ backward.
+func concatDirections(x *Node) *Node {
+	return Concatenate([]*Node{Squeeze(SliceAxis(x, 0, AxisElem(0)), 0), Squeeze(SliceAxis(x, 0, AxisElem(1)), 0)}, -1)
+}
+
+func shapeF32(dims ...int) shapes.Shape { return shapes.Make(dtypes.Float32, dims...) }
+
+// attend applies Bahdanau attention to decoder outputs dec [b, T, H]: returns
+// tanh(W_out [c_t; s_t] + b) [b, T, H] and the weights α [b, T, S].
+func (f *forwardCtx) attend(enc encoded, dec *Node) (out, alpha *Node) {
+	query := Einsum("bth,hk->btk", dec, f.w["att_w_s"])           // [b, T, H]
+	e := Tanh(Add(InsertAxes(enc.proj, 1), InsertAxes(query, 2))) // [b, T, S, H]
+	scores := Einsum("btsh,h->bts", e, f.w["att_v"])              // [b, T, S]
+	notReal := MulScalar(OneMinus(InsertAxes(enc.mask, 1)), -1e9) // [b, 1, S]
+	alpha = Softmax(Add(scores, notReal), -1)
+	ctx := Einsum("bts,bsh->bth", alpha, enc.outputs) // [b, T, H]
+	out = Tanh(addBias(Einsum("btk,kh->bth", Concatenate([]*Node{ctx, dec}, -1), f.w["att_w_out"]), f.w["att_b_out"]))
+	return out, alpha
+}
+
+// logits maps decoder features [b, T, H] to characters [b, T, V] with the tied embedding.
+func (f *forwardCtx) logits(features *Node) *Node {
+	return addBias(Einsum("bth,vh->btv", f.dropout(features), f.w["tgt_emb"]), f.w["gen_b"])
+}
+
+// teacherForced runs the decoder on the gold previous characters tgtIn [b, T] and returns the
+// logits [b, T, V].
+func (f *forwardCtx) teacherForced(enc encoded, tgtIn *Node) *Node {
+	t := tgtIn.Shape().Dim(1)
+	x := f.dropout(embed(f.w["tgt_emb"], tgtIn))
+	xw := addBias(Einsum("bth,hk->btk", x, f.w["dec_w_ih"]), f.w["dec_b"]) // [b, T, 4H]
+	h, c := enc.h0, enc.c0
+	outs := make([]*Node, t)
+	for step := range t {
+		hw := Dot(h, f.w["dec_w_hh"]).Product()
+		h, c = lstmCell(stepSlice(xw, step), hw, c)
+		outs[step] = h
+	}
+	dec := Stack(outs, 1) // [b, T, H]
+	if f.m.Config.Attention {
+		dec, _ = f.attend(enc, dec)
+	}
+	return f.logits(dec)
+}
+
+// addBias adds the vector bias to the last axis of x (GoMLX broadcasts only equal ranks).
+func addBias(x, bias *Node) *Node {
+	dims := make([]int, x.Rank())
+	for i := range dims {
+		dims[i] = 1
+	}
+	dims[len(dims)-1] = bias.Shape().Dim(0)
+	return Add(x, Reshape(bias, dims...))
+}
+
+// maskedCrossEntropy is the mean negative log-likelihood of the non-PAD targets [b, T].
+func maskedCrossEntropy(logits, targets *Node) *Node {
+	logProbs := LogSoftmax(logits, -1)
+	oneHot := OneHot(targets, logits.Shape().Dim(-1), logits.DType())
+	nll := Neg(ReduceSum(Mul(logProbs, oneHot), -1)) // [b, T]
+	real := ConvertDType(NotEqual(targets, ScalarZero(targets.Graph(), targets.DType())), logits.DType())
+	return Div(ReduceAllSum(Mul(nll, real)), Max(ReduceAllSum(real), ScalarOne(logits.Graph(), logits.DType())))
+}

@@ -1,0 +1,138 @@
+package models
+
+import (
+	"bytes"
+	"fmt"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gomlx/compute"
+
+	"github.com/dllessons/dllessons/pkg/datasets"
+)
+
+// Seq2SeqBenchLen is the source and target length of the timed batches: the PyTorch peer's
+// default (--src-len 16 --tgt-len 16).
+const Seq2SeqBenchLen = 16
+
+// TimeSeq2SeqStep times the train step of the model at a batch size on real words padded to
+// 16 phones and 16 characters: warmup steps (compilation) then the median of steps steps.
+func TimeSeq2SeqStep(backend compute.Backend, data *datasets.P2GData, attention bool, batch, warmup, steps int) (StepTiming, error) {
+	opts := DefaultSeq2SeqOptions(attention)
+	opts.BatchSize = batch
+	t, err := NewSeq2SeqTrainer(backend, data, opts)
+	if err != nil {
+		return StepTiming{}, err
+	}
+	var short []int // words that fit the timed lengths
+	for i, ex := range data.Train.Examples {
+		if len(ex.Phones) <= Seq2SeqBenchLen && len([]rune(ex.Spelling)) < Seq2SeqBenchLen && len(short) < batch {
+			short = append(short, i)
+		}
+	}
+	b := data.Batch(data.Train, short, batch, Seq2SeqBenchLen, Seq2SeqBenchLen)
+	times := make([]time.Duration, 0, steps)
+	for i := range warmup + steps {
+		start := time.Now()
+		if _, err := t.Step(b); err != nil {
+			return StepTiming{}, err
+		}
+		if i >= warmup {
+			times = append(times, time.Since(start))
+		}
+	}
+	slices.Sort(times)
+	return StepTiming{Median: times[len(times)/2], Min: times[0]}, nil
+}
+
+// TimeGreedyDecoding returns the words per second of greedy decoding of the test split by the
+// trainer's model (after one untimed pass that compiles the graphs) and the seconds it took.
+func TimeGreedyDecoding(t *Seq2SeqTrainer) (wordsPerSecond, seconds float64, err error) {
+	if _, _, err := t.Decoder.Greedy(t.Data, t.Data.Test, false); err != nil {
+		return 0, 0, err
+	}
+	start := time.Now()
+	if _, _, err := t.Decoder.Greedy(t.Data, t.Data.Test, false); err != nil {
+		return 0, 0, err
+	}
+	seconds = time.Since(start).Seconds()
+	return float64(t.Data.Test.Len()) / seconds, seconds, nil
+}
+
+// TimeTorchSeq2Seq runs the PyTorch peer's course seq2seq (task s2s or s2s-attn) at batch with
+// each thread count and returns the fastest median.
+func TimeTorchSeq2Seq(attention bool, batch, steps int, threads ...int) (StepTiming, error) {
+	task := "s2s"
+	if attention {
+		task = "s2s-attn"
+	}
+	best := StepTiming{}
+	for _, th := range threads {
+		cmd := exec.Command(TorchPython, TorchPeerScript, "--task", task, "--batch", strconv.Itoa(batch),
+			"--threads", strconv.Itoa(th), "--steps", strconv.Itoa(steps),
+			"--src-len", strconv.Itoa(Seq2SeqBenchLen), "--tgt-len", strconv.Itoa(Seq2SeqBenchLen))
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return StepTiming{}, fmt.Errorf("PyTorch peer %s: %w: %s", TorchPeerScript, err, strings.TrimSpace(stderr.String()))
+		}
+		timing, err := parseTorchResult(out)
+		if err != nil {
+			return StepTiming{}, err
+		}
+		timing.Threads = th
+		if best.Median == 0 || timing.Median < best.Median {
+			best = timing
+		}
+	}
+	return best, nil
+}
+
+// Seq2SeqBench is one benchmark run: GoMLX against the PyTorch peer in the same process tree.
+type Seq2SeqBench struct {
+	Batch                int
+	GoMLX, Torch         StepTiming
+	Ratio                float64 // GoMLX median / PyTorch median
+	GreedyWordsPerSecond float64
+	GreedySeconds        float64
+	TestWords            int
+}
+
+func (r Seq2SeqBench) String() string {
+	return fmt.Sprintf("attention train step, batch %d, %d+%d steps: GoMLX %.1f ms, PyTorch %.1f ms (%d threads) → ratio %.2f× (target ≤ 1.5×)\n"+
+		"greedy decoding of the %d test words: %.2f s, %.0f words/s (target < 2 s)",
+		r.Batch, Seq2SeqBenchLen, Seq2SeqBenchLen, millis(r.GoMLX.Median), millis(r.Torch.Median), r.Torch.Threads, r.Ratio,
+		r.TestWords, r.GreedySeconds, r.GreedyWordsPerSecond)
+}
+
+func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// RunSeq2SeqBench times the attention model's train step against PyTorch (1 and 2 threads, the
+// faster counts) and greedy decoding of the test split by a briefly trained model (so words end
+// as they would with a trained one rather than running to max_len).
+func RunSeq2SeqBench(backend compute.Backend, data *datasets.P2GData, batch int) (Seq2SeqBench, error) {
+	r := Seq2SeqBench{Batch: batch, TestWords: data.Test.Len()}
+	var err error
+	if r.Torch, err = TimeTorchSeq2Seq(true, batch, 20, 1, 2); err != nil {
+		return r, err
+	}
+	if r.GoMLX, err = TimeSeq2SeqStep(backend, data, true, batch, 3, 20); err != nil {
+		return r, err
+	}
+	r.Ratio = float64(r.GoMLX.Median) / float64(r.Torch.Median)
+	opts := DefaultSeq2SeqOptions(true)
+	opts.Epochs, opts.MaxSteps = 1, 60
+	t, err := NewSeq2SeqTrainer(backend, data, opts)
+	if err != nil {
+		return r, err
+	}
+	if err := t.Train(); err != nil {
+		return r, err
+	}
+	r.GreedyWordsPerSecond, r.GreedySeconds, err = TimeGreedyDecoding(t)
+	return r, err
+}

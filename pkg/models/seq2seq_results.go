@@ -1,0 +1,244 @@
+package models
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/checkpoint"
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/metrics"
+)
+
+// Decoding names a way of producing spellings from a trained model.
+type Decoding struct {
+	Kind string  // "greedy", "nucleus" or "beam"
+	TopP float64 // nucleus
+	K    int     // nucleus: samples per word (WER@k); beam: width
+	Seed uint64  // nucleus
+}
+
+// Seq2SeqResult is one test evaluation, the JSON record of results/seq2seq/.
+type Seq2SeqResult struct {
+	Model      string           `json:"model"`    // vanilla | attention
+	Decoding   string           `json:"decoding"` // greedy | nucleus | beam
+	TestCER    float64          `json:"test_cer"`
+	TestWER    float64          `json:"test_wer"`
+	TestWERAtK *float64         `json:"test_wer_at_k,omitempty"`
+	K          int              `json:"k,omitempty"`
+	TopP       float64          `json:"top_p,omitempty"`
+	BeamWidth  int              `json:"beam_width,omitempty"`
+	Seed       uint64           `json:"seed"`
+	Epochs     int              `json:"epochs"`
+	BestEpoch  int              `json:"best_epoch"`
+	History    []Seq2SeqEpoch   `json:"history"`
+	Examples   []Seq2SeqExample `json:"examples"`
+	Data       string           `json:"data"`
+	DataKind   string           `json:"data_kind"`
+	Params     int              `json:"params"`
+	Backend    string           `json:"backend"`
+	Command    string           `json:"command"`
+	// Seconds is the wall time of the training (all epochs, including resumed ones) plus this test.
+	Seconds       float64 `json:"seconds"`
+	DecodeSeconds float64 `json:"decode_seconds"`
+}
+
+// Seq2SeqExample is one test word: gold, phones and what was produced (distinct samples for
+// nucleus sampling).
+type Seq2SeqExample struct {
+	Phones    string   `json:"phones"`
+	Gold      string   `json:"gold"`
+	Predicted []string `json:"predicted"`
+}
+
+// Evaluate decodes the test split with dec and scores it. For nucleus sampling CER and WER are
+// those of the first sample and WER@k uses all k.
+func Evaluate(dec *Decoder, data *datasets.P2GData, how Decoding, examples int) (*Seq2SeqResult, error) {
+	start := time.Now()
+	gold := data.Test.Spellings()
+	res := &Seq2SeqResult{Model: dec.m.Config.Name(), Decoding: how.Kind, Data: data.Source, DataKind: data.Kind,
+		Params: dec.m.NumParams()}
+	var samples [][]string
+	switch how.Kind {
+	case "greedy", "beam":
+		var words []string
+		var err error
+		if how.Kind == "greedy" {
+			words, _, err = dec.Greedy(data, data.Test, false)
+		} else {
+			res.BeamWidth = how.K
+			words, err = dec.Beam(data, data.Test, how.K)
+		}
+		if err != nil {
+			return nil, err
+		}
+		samples = make([][]string, len(words))
+		for i, w := range words {
+			samples[i] = []string{w}
+		}
+	case "nucleus":
+		var err error
+		if samples, err = dec.Nucleus(data, data.Test, how.TopP, how.K, how.Seed); err != nil {
+			return nil, err
+		}
+		atK := metrics.WERAtK(samples, gold)
+		res.TestWERAtK, res.K, res.TopP = &atK, how.K, how.TopP
+	default:
+		return nil, fmt.Errorf("unknown decoding %q: use greedy, nucleus or beam", how.Kind)
+	}
+	res.DecodeSeconds = time.Since(start).Seconds()
+	first := make([]string, len(samples))
+	for i, s := range samples {
+		first[i] = s[0]
+	}
+	res.TestCER, res.TestWER = metrics.CER(first, gold), metrics.WER(first, gold)
+	for i := range min(examples, len(gold)) {
+		ex := data.Test.Examples[i]
+		res.Examples = append(res.Examples, Seq2SeqExample{Phones: strings.Join(ex.Phones, " "), Gold: ex.Spelling,
+			Predicted: distinct(samples[i])})
+	}
+	return res, nil
+}
+
+func distinct(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Model-file parameters: what LoadSeq2Seq needs to rebuild the model and check the data.
+const (
+	paramAttention = "/seq2seq_attention"
+	paramHidden    = "/seq2seq_hidden"
+	paramPhones    = "/seq2seq_phones"
+	paramChars     = "/seq2seq_chars"
+	paramRecord    = "/seq2seq_record" // training history and settings, JSON
+)
+
+// ExportBest writes the best validation weights (only the model's variables) to dir, with the
+// vocabularies and the training record, for `dllessons seq2seq test` and the lesson.
+func (t *Seq2SeqTrainer) ExportBest(dir string, record string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	store := model.NewStore()
+	for i, v := range t.Model.Trainable {
+		value, err := t.best[i].MustValue().LocalClone()
+		if err != nil {
+			return err
+		}
+		if _, err := store.CreateVariable(seq2seqScope+v.Name(), value); err != nil {
+			return err
+		}
+	}
+	store.SetParam(paramAttention, t.Options.Attention)
+	store.SetParam(paramHidden, t.Options.Hidden)
+	store.SetParam(paramPhones, strings.Join(t.Data.Phones.Tokens, " "))
+	store.SetParam(paramChars, strings.Join(t.Data.Chars.Tokens, "\x1f"))
+	store.SetParam(paramRecord, record)
+	h, err := checkpoint.Build(store).Dir(dir).Keep(1).Done()
+	if err != nil {
+		return fmt.Errorf("seq2seq model %q: %w", dir, err)
+	}
+	return h.Save()
+}
+
+// LoadSeq2Seq reads a model written by ExportBest; data must have the same vocabularies.
+// It returns the model and the training record stored with it.
+func LoadSeq2Seq(dir string, data *datasets.P2GData) (*Seq2Seq, string, error) {
+	if _, err := os.Stat(filepath.Join(dir)); err != nil {
+		return nil, "", fmt.Errorf("seq2seq model: %w", err)
+	}
+	store := model.NewStore()
+	if _, err := checkpoint.Build(store).Dir(dir).Done(); err != nil {
+		return nil, "", fmt.Errorf("seq2seq model %q: %w", dir, err)
+	}
+	get := func(key string) (string, error) {
+		v, ok := store.GetParam(key)
+		if !ok {
+			return "", fmt.Errorf("seq2seq model %q: no %s parameter: not a model written by `dllessons seq2seq train`", dir, key)
+		}
+		return fmt.Sprint(v), nil
+	}
+	attention, err := get(paramAttention)
+	if err != nil {
+		return nil, "", err
+	}
+	hidden, err := get(paramHidden)
+	if err != nil {
+		return nil, "", err
+	}
+	phones, _ := get(paramPhones)
+	chars, _ := get(paramChars)
+	if phones != strings.Join(data.Phones.Tokens, " ") || chars != strings.Join(data.Chars.Tokens, "\x1f") {
+		return nil, "", fmt.Errorf("seq2seq model %q was trained on data with other vocabularies than %s", dir, data.Source)
+	}
+	var h int
+	if _, err := fmt.Sscan(hidden, &h); err != nil {
+		return nil, "", fmt.Errorf("seq2seq model %q: hidden size %q: %w", dir, hidden, err)
+	}
+	cfg := Seq2SeqConfig{Attention: attention == "true", Hidden: h, SrcVocab: data.Phones.Size(), TgtVocab: data.Chars.Size()}
+	m, err := NewSeq2Seq(store, cfg, 0)
+	if err != nil {
+		return nil, "", err
+	}
+	record, _ := get(paramRecord)
+	return m, record, nil
+}
+
+// Seq2SeqProgressReporter shows training progress: a live line in a notebook, a progress bar in
+// a terminal.
+func Seq2SeqProgressReporter(label string) func(Seq2SeqProgress) {
+	if gonbui.IsNotebook {
+		id := gonbui.UniqueID()
+		gonbui.DisplayHTML(fmt.Sprintf(`<div id="%s">%s: starting…</div>`, id, label))
+		var last time.Time
+		start := time.Now()
+		return func(p Seq2SeqProgress) {
+			if time.Since(last) < time.Second && p.Step != p.Steps {
+				return
+			}
+			last = time.Now()
+			gonbui.UpdateHTML(id, fmt.Sprintf("%s: epoch %d/%d, step %d/%d, loss %.3f, %s elapsed",
+				label, p.Epoch, p.Epochs, p.Step, p.Steps, p.Loss, time.Since(start).Round(time.Second)))
+		}
+	}
+	var bar *progressbar.ProgressBar
+	return func(p Seq2SeqProgress) {
+		if bar == nil || p.Step == 1 {
+			bar = progressbar.NewOptions(p.Steps, progressbar.OptionSetDescription(fmt.Sprintf("%s epoch %d/%d", label, p.Epoch, p.Epochs)),
+				progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(500*time.Millisecond),
+				progressbar.OptionClearOnFinish())
+		}
+		_ = bar.Set(p.Step)
+		if p.Step%20 == 0 || p.Step == p.Steps {
+			bar.Describe(fmt.Sprintf("%s epoch %d/%d loss %.3f", label, p.Epoch, p.Epochs, p.Loss))
+		}
+	}
+}
+
+// BackendName is for records.
+func BackendName(b compute.Backend) string { return fmt.Sprint(b.Name()) }
+
+// DefaultTopP is the nucleus mass used by the command and the lesson.
+const DefaultTopP = 0.8

@@ -1,0 +1,205 @@
+package models
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/dllessons/dllessons/pkg/backend"
+	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/metrics"
+)
+
+func TestNucleusSetIsTheSmallestTopSetReachingP(t *testing.T) {
+	probs := []float64{0.05, 0.4, 0.3, 0.15, 0.1}
+	logProbs := make([]float32, len(probs))
+	for i, p := range probs {
+		logProbs[i] = float32(math.Log(p))
+	}
+	cases := []struct {
+		p    float64
+		want []int
+	}{{0.3, []int{1}}, {0.5, []int{1, 2}}, {0.7, []int{1, 2}}, {0.8, []int{1, 2, 3}}, {1, []int{1, 2, 3, 4, 0}}}
+	for _, c := range cases {
+		ids, renorm := NucleusSet(logProbs, c.p)
+		if !reflect.DeepEqual(ids, c.want) {
+			t.Errorf("p=%g: nucleus %v, want %v", c.p, ids, c.want)
+		}
+		sum := 0.0
+		for _, r := range renorm {
+			sum += r
+		}
+		if math.Abs(sum-1) > 1e-9 {
+			t.Errorf("p=%g: renormalised probabilities sum to %g", c.p, sum)
+		}
+	}
+}
+
+// TestNucleusSampleFrequencies draws many tokens with a fixed seed: tokens outside the nucleus
+// never appear and the others appear with their renormalised probabilities.
+func TestNucleusSampleFrequencies(t *testing.T) {
+	probs := []float64{0.02, 0.35, 0.25, 0.2, 0.1, 0.08}
+	logProbs := make([]float32, len(probs))
+	for i, p := range probs {
+		logProbs[i] = float32(math.Log(p))
+	}
+	const topP, draws = 0.75, 200000
+	nucleus := map[int]float64{1: 0.35 / 0.8, 2: 0.25 / 0.8, 3: 0.2 / 0.8} // 0.35+0.25+0.2 = 0.8 ≥ 0.75
+	rng := rand.New(rand.NewPCG(42, 1))
+	counts := make([]int, len(probs))
+	for range draws {
+		counts[NucleusSample(logProbs, topP, rng.Float64())]++
+	}
+	for id, n := range counts {
+		want, inside := nucleus[id]
+		if !inside {
+			if n != 0 {
+				t.Errorf("token %d is outside the nucleus but was drawn %d times", id, n)
+			}
+			continue
+		}
+		got := float64(n) / draws
+		sigma := math.Sqrt(want * (1 - want) / draws)
+		if math.Abs(got-want) > 5*sigma {
+			t.Errorf("token %d: frequency %.4f, want %.4f ± %.4f", id, got, want, 5*sigma)
+		}
+	}
+}
+
+// tinyP2G is a data set of a few words, the same in all three splits.
+func tinyP2G(t *testing.T) *datasets.P2GData {
+	t.Helper()
+	lines := "k æ t\tcat\nd ɔ ɡ\tdog\nf ɪ ʃ\tfish\nb ɝ d\tbird\nk ɹ uː d ɪ t e ɪ\tcrudités\nǃ x o\tǃxó\n"
+	dir := t.TempDir()
+	for _, f := range datasets.P2GSplitFiles {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(lines), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := datasets.LoadP2G(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func tinyOptions(attention bool) Seq2SeqOptions {
+	opts := DefaultSeq2SeqOptions(attention)
+	opts.Hidden, opts.BatchSize, opts.Dropout, opts.LearningRate, opts.Epochs = 32, 8, 0, 0.01, 0
+	return opts
+}
+
+// TestSeq2SeqMemorisesATinySet trains both models on six words (with an accented letter and a
+// click) until greedy decoding reproduces them exactly.
+func TestSeq2SeqMemorisesATinySet(t *testing.T) {
+	data := tinyP2G(t)
+	for _, attention := range []bool{false, true} {
+		tr, err := NewSeq2SeqTrainer(backend.MustDefault(), data, tinyOptions(attention))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := data.Batch(data.Train, datasets.Range(data.Train.Len()), 8, 0, 0)
+		var words []string
+		for step := 1; step <= 300; step++ {
+			if _, err := tr.Step(b); err != nil {
+				t.Fatal(err)
+			}
+			if step%50 == 0 {
+				if words, _, err = tr.Decoder.Greedy(data, data.Train, false); err != nil {
+					t.Fatal(err)
+				}
+				if metrics.CER(words, data.Train.Spellings()) == 0 {
+					break
+				}
+			}
+		}
+		if cer := metrics.CER(words, data.Train.Spellings()); cer != 0 {
+			t.Errorf("%s: CER %.3f after training on 6 words: %q", tr.Model.Config.Name(), cer, words)
+		}
+		// Beam search of width 1 is greedy decoding.
+		beam1, err := tr.Decoder.Beam(data, data.Train, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(beam1, words) {
+			t.Errorf("%s: beam width 1 gave %q, greedy %q", tr.Model.Config.Name(), beam1, words)
+		}
+		// A wide beam finds the memorised words too, and near-greedy nucleus samples as well.
+		beam3, err := tr.Decoder.Beam(data, data.Train, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		samples, err := tr.Decoder.Nucleus(data, data.Train, 0.5, 3, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if metrics.WER(beam3, data.Train.Spellings()) != 0 || metrics.WERAtK(samples, data.Train.Spellings()) != 0 {
+			t.Errorf("%s: beam %q, nucleus samples %q", tr.Model.Config.Name(), beam3, samples)
+		}
+	}
+}
+
+// TestSeq2SeqResumeMatchesUninterruptedRun trains two epochs in one go and one epoch, then a
+// second from the checkpoint in a new trainer: weights and history must be identical.
+func TestSeq2SeqResumeMatchesUninterruptedRun(t *testing.T) {
+	data := tinyP2G(t)
+	opts := tinyOptions(true)
+	opts.Dropout, opts.BatchSize, opts.MaxSteps = 0.3, 4, 0 // dropout: the RNG state must resume too
+	run := func(dir string, epochs, alreadyDone int) *Seq2SeqTrainer {
+		o := opts
+		o.CheckpointDir, o.Epochs = dir, epochs
+		tr, err := NewSeq2SeqTrainer(backend.MustDefault(), data, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tr.History) != alreadyDone {
+			t.Fatalf("the trainer found %d finished epochs in %s, want %d", len(tr.History), dir, alreadyDone)
+		}
+		if err := tr.Train(); err != nil {
+			t.Fatal(err)
+		}
+		return tr
+	}
+	whole := run(t.TempDir(), 2, 0)
+	dir := t.TempDir()
+	run(dir, 1, 0)
+	resumed := run(dir, 2, 1)
+	if len(resumed.History) != 2 || resumed.History[1].TrainLoss != whole.History[1].TrainLoss {
+		t.Fatalf("resumed history %+v, uninterrupted %+v", resumed.History, whole.History)
+	}
+	for i, v := range whole.Model.Trainable {
+		a, _ := tensors.CopyFlatData[float32](v.MustValue())
+		b, _ := tensors.CopyFlatData[float32](resumed.Model.Trainable[i].MustValue())
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("variable %s differs after resuming", v.Name())
+		}
+	}
+}
+
+func TestLoadSeq2SeqRefusesOtherVocabularies(t *testing.T) {
+	data := tinyP2G(t)
+	tr, err := NewSeq2SeqTrainer(backend.MustDefault(), data, tinyOptions(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "model")
+	if err := tr.ExportBest(dir, "{}"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadSeq2Seq(dir, data); err != nil {
+		t.Fatalf("loading the exported model: %v", err)
+	}
+	other, err := datasets.BuiltinP2G()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadSeq2Seq(dir, other); err == nil || !strings.Contains(err.Error(), "other vocabularies") {
+		t.Errorf("loading with other data: error %v", err)
+	}
+}

@@ -1,0 +1,324 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/checkpoint"
+
+	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/metrics"
+)
+
+// Seq2SeqOptions is a training run; DefaultSeq2SeqOptions gives the course's.
+type Seq2SeqOptions struct {
+	Attention    bool
+	Hidden       int
+	Dropout      float64
+	LearningRate float64 // Adam
+	Epochs       int
+	BatchSize    int
+	Seed         uint64
+	// CheckpointDir, if set, gets a checkpoint after every epoch (weights, Adam moments, RNG
+	// state, history and the best weights so far) and is resumed from if it holds one.
+	CheckpointDir string
+	// MaxSteps, if > 0, stops each epoch after this many steps (tests and tiny budgets).
+	MaxSteps int
+	OnStep   func(Seq2SeqProgress)
+	OnEpoch  func(Seq2SeqEpoch)
+}
+
+// DefaultSeq2SeqOptions is the course's schedule: Adam lr 0.003, dropout 0.3, 20 epochs,
+// batch 64, H = 128, seed 42.
+func DefaultSeq2SeqOptions(attention bool) Seq2SeqOptions {
+	return Seq2SeqOptions{Attention: attention, Hidden: 128, Dropout: 0.3, LearningRate: 0.003,
+		Epochs: 20, BatchSize: 64, Seed: 42}
+}
+
+// Seq2SeqProgress is reported after each training step.
+type Seq2SeqProgress struct {
+	Epoch, Epochs, Step, Steps int
+	Loss                       float64
+}
+
+// Seq2SeqEpoch is one epoch's record.
+type Seq2SeqEpoch struct {
+	Epoch     int     `json:"epoch"`
+	TrainLoss float64 `json:"train_loss"`
+	ValCER    float64 `json:"val_cer"`
+	ValWER    float64 `json:"val_wer"`
+	Seconds   float64 `json:"seconds"`
+}
+
+// Seq2SeqTrainer trains a Seq2Seq with Adam and keeps the weights of the best validation CER.
+type Seq2SeqTrainer struct {
+	Model   *Seq2Seq
+	Data    *datasets.P2GData
+	Options Seq2SeqOptions
+	Decoder *Decoder
+	History []Seq2SeqEpoch
+	// BestEpoch is the epoch whose weights are kept in the /best/ variables.
+	BestEpoch int
+	train     *model.Exec
+	ckpt      *checkpoint.Handler
+	moments   [2][]*model.Variable // Adam first and second moments
+	adamStep  *model.Variable
+	best      []*model.Variable
+}
+
+const (
+	s2sHistoryParam = "seq2seq_history"
+	s2sRunParam     = "seq2seq_run"
+	adamBeta1       = 0.9
+	adamBeta2       = 0.999
+	adamEpsilon     = 1e-8 // PyTorch's default
+)
+
+// RunName identifies a run's settings (a checkpoint of another run is refused).
+func (o Seq2SeqOptions) RunName() string {
+	return fmt.Sprintf("%s H=%d dropout=%g lr=%g batch=%d seed=%d", o.config(0, 0).Name(), o.Hidden, o.Dropout,
+		o.LearningRate, o.BatchSize, o.Seed)
+}
+
+func (o Seq2SeqOptions) config(src, tgt int) Seq2SeqConfig {
+	return Seq2SeqConfig{Attention: o.Attention, Hidden: o.Hidden, Dropout: o.Dropout, SrcVocab: src, TgtVocab: tgt}
+}
+
+// NewSeq2SeqTrainer creates the model, resuming from Options.CheckpointDir if it holds a
+// checkpoint of the same run.
+func NewSeq2SeqTrainer(backend compute.Backend, data *datasets.P2GData, opts Seq2SeqOptions) (*Seq2SeqTrainer, error) {
+	if opts.BatchSize <= 0 || opts.Epochs < 0 || !(opts.LearningRate > 0) || opts.Dropout < 0 || opts.Dropout >= 1 {
+		return nil, fmt.Errorf("seq2seq: need batch > 0, epochs ≥ 0, learning rate > 0, 0 ≤ dropout < 1; got %d, %d, %g, %g",
+			opts.BatchSize, opts.Epochs, opts.LearningRate, opts.Dropout)
+	}
+	t := &Seq2SeqTrainer{Data: data, Options: opts}
+	store := model.NewStore()
+	if err := t.attachCheckpoint(store); err != nil {
+		return nil, err
+	}
+	if len(t.History) == 0 {
+		if err := store.SetRNGStateFromSeed(int64(opts.Seed)); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	if t.Model, err = NewSeq2Seq(store, opts.config(data.Phones.Size(), data.Chars.Size()), opts.Seed); err != nil {
+		return nil, err
+	}
+	if err := t.createStateVariables(); err != nil {
+		return nil, err
+	}
+	if t.train, err = model.NewExec(backend, store, t.trainStepGraph); err != nil {
+		return nil, err
+	}
+	t.train.SetMaxCache(128)
+	if t.Decoder, err = t.Model.NewDecoder(backend); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (t *Seq2SeqTrainer) attachCheckpoint(store *model.Store) error {
+	dir := t.Options.CheckpointDir
+	if dir == "" {
+		return nil
+	}
+	var err error
+	if t.ckpt, err = checkpoint.Build(store).Dir(dir).Keep(1).Done(); err != nil {
+		return fmt.Errorf("seq2seq checkpoint %q: %w", dir, err)
+	}
+	run := t.Options.RunName()
+	if saved, found := store.GetParam("/" + s2sRunParam); found && saved != run {
+		return fmt.Errorf("seq2seq checkpoint %q belongs to run %q, not %q: use another directory or delete it", dir, saved, run)
+	}
+	store.SetParam("/"+s2sRunParam, run)
+	if h, found := store.GetParam("/" + s2sHistoryParam); found {
+		var saved struct {
+			History   []Seq2SeqEpoch
+			BestEpoch int
+		}
+		if err := json.Unmarshal([]byte(fmt.Sprint(h)), &saved); err != nil {
+			return fmt.Errorf("seq2seq checkpoint %q: history: %w", dir, err)
+		}
+		t.History, t.BestEpoch = saved.History, saved.BestEpoch
+	}
+	return nil
+}
+
+// createStateVariables makes the Adam moments and step and the best-weights copies (values
+// come from the checkpoint when resuming).
+func (t *Seq2SeqTrainer) createStateVariables() error {
+	store := t.Model.Store
+	add := func(path string, value *tensors.Tensor) (*model.Variable, error) {
+		v, err := store.CreateVariable(path, value)
+		if err != nil {
+			return nil, fmt.Errorf("seq2seq variable %s: %w", path, err)
+		}
+		v.Trainable = false
+		return v, nil
+	}
+	for _, p := range t.Model.Trainable {
+		for i, name := range []string{"m", "v"} {
+			v, err := add("/adam/"+name+"/"+p.Name(), tensors.FromShape(p.Shape()))
+			if err != nil {
+				return err
+			}
+			t.moments[i] = append(t.moments[i], v)
+		}
+		value, err := p.MustValue().LocalClone()
+		if err != nil {
+			return err
+		}
+		b, err := add("/best/"+p.Name(), value)
+		if err != nil {
+			return err
+		}
+		t.best = append(t.best, b)
+	}
+	var err error
+	t.adamStep, err = add("/adam/step", tensors.FromScalar(float32(0)))
+	return err
+}
+
+// trainStepGraph: one Adam step on src [b,S], srcLen [b], tgtIn, tgtOut [b,T]; returns the loss.
+func (t *Seq2SeqTrainer) trainStepGraph(_ *model.Scope, in []*Node) []*Node {
+	g := in[0].Graph()
+	f := &forwardCtx{m: t.Model, w: t.Model.weights(g), training: true}
+	loss := maskedCrossEntropy(f.teacherForced(f.encode(in[0], in[1]), in[2]), in[3])
+	params := make([]*Node, len(t.Model.Trainable))
+	for i, v := range t.Model.Trainable {
+		params[i] = f.w[v.Name()]
+	}
+	grads := Gradient(loss, params...)
+	step := OnePlus(t.adamStep.ValueGraph(g))
+	t.adamStep.SetValueGraph(step)
+	// PyTorch's Adam: p -= lr · m̂ / (√v̂ + ε), m̂ = m/(1-β₁ᵗ), v̂ = v/(1-β₂ᵗ).
+	correction1 := OneMinus(Pow(Scalar(g, step.DType(), adamBeta1), step))
+	correction2 := OneMinus(Pow(Scalar(g, step.DType(), adamBeta2), step))
+	lr := Scalar(g, step.DType(), t.Options.LearningRate)
+	for i, p := range params {
+		m := Add(MulScalar(t.moments[0][i].ValueGraph(g), adamBeta1), MulScalar(grads[i], 1-adamBeta1))
+		v := Add(MulScalar(t.moments[1][i].ValueGraph(g), adamBeta2), MulScalar(Square(grads[i]), 1-adamBeta2))
+		t.moments[0][i].SetValueGraph(m)
+		t.moments[1][i].SetValueGraph(v)
+		update := Div(Mul(lr, Div(m, correction1)), AddScalar(Sqrt(Div(v, correction2)), adamEpsilon))
+		t.Model.Trainable[i].SetValueGraph(Sub(p, update))
+	}
+	return []*Node{loss}
+}
+
+// Step runs one training step on a batch and returns its loss.
+func (t *Seq2SeqTrainer) Step(b *datasets.P2GBatch) (float64, error) {
+	outs, err := t.train.Call(
+		tensors.FromFlatDataAndDimensions(b.Src, b.Size, b.SrcLen),
+		tensors.FromFlatDataAndDimensions(b.SrcLens, b.Size),
+		tensors.FromFlatDataAndDimensions(b.TgtIn, b.Size, b.TgtLen),
+		tensors.FromFlatDataAndDimensions(b.TgtOut, b.Size, b.TgtLen))
+	if err != nil {
+		return 0, fmt.Errorf("seq2seq train step: %w", err)
+	}
+	loss := float64(tensors.ToScalar[float32](outs[0]))
+	outs[0].MustFinalizeAll()
+	return loss, nil
+}
+
+// TrainEpoch trains one epoch on a seeded shuffle of the training split, scores greedy
+// decoding on the validation split, keeps the best weights and checkpoints.
+func (t *Seq2SeqTrainer) TrainEpoch() (Seq2SeqEpoch, error) {
+	start := time.Now()
+	epoch := len(t.History) + 1
+	batches := datasets.ShuffledBatches(t.Data.Train.Len(), t.Options.BatchSize, t.Options.Seed, epoch)
+	if t.Options.MaxSteps > 0 && len(batches) > t.Options.MaxSteps {
+		batches = batches[:t.Options.MaxSteps]
+	}
+	sum := 0.0
+	for i, idx := range batches {
+		loss, err := t.Step(t.Data.Batch(t.Data.Train, idx, t.Options.BatchSize, 0, 0))
+		if err != nil {
+			return Seq2SeqEpoch{}, err
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return Seq2SeqEpoch{}, fmt.Errorf("%w: seq2seq loss is %g at epoch %d step %d", ErrDiverged, loss, epoch, i+1)
+		}
+		sum += loss
+		if t.Options.OnStep != nil {
+			t.Options.OnStep(Seq2SeqProgress{Epoch: epoch, Epochs: t.Options.Epochs, Step: i + 1, Steps: len(batches), Loss: loss})
+		}
+	}
+	rec := Seq2SeqEpoch{Epoch: epoch, TrainLoss: sum / float64(len(batches))}
+	words, _, err := t.Decoder.Greedy(t.Data, t.Data.Valid, false)
+	if err != nil {
+		return Seq2SeqEpoch{}, err
+	}
+	gold := t.Data.Valid.Spellings()
+	rec.ValCER, rec.ValWER = metrics.CER(words, gold), metrics.WER(words, gold)
+	rec.Seconds = time.Since(start).Seconds()
+	if t.BestEpoch == 0 || rec.ValCER < t.History[t.BestEpoch-1].ValCER {
+		if err := copyValues(t.best, t.Model.Trainable); err != nil {
+			return rec, err
+		}
+		t.BestEpoch = epoch
+	}
+	t.History = append(t.History, rec)
+	return rec, t.saveCheckpoint()
+}
+
+// copyValues sets each of dst to a copy of the value of src.
+func copyValues(dst, src []*model.Variable) error {
+	for i, v := range src {
+		value, err := v.MustValue().LocalClone()
+		if err != nil {
+			return err
+		}
+		if err := dst[i].SetValue(value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UseBest loads the best validation weights into the model (for testing).
+func (t *Seq2SeqTrainer) UseBest() error {
+	if t.BestEpoch == 0 {
+		return nil
+	}
+	return copyValues(t.Model.Trainable, t.best)
+}
+
+func (t *Seq2SeqTrainer) saveCheckpoint() error {
+	if t.ckpt == nil {
+		return nil
+	}
+	h, err := json.Marshal(struct {
+		History   []Seq2SeqEpoch
+		BestEpoch int
+	}{t.History, t.BestEpoch})
+	if err != nil {
+		return err
+	}
+	t.Model.Store.SetParam("/"+s2sHistoryParam, string(h))
+	if err := t.ckpt.Save(); err != nil {
+		return fmt.Errorf("seq2seq checkpoint %q: %w", t.Options.CheckpointDir, err)
+	}
+	return nil
+}
+
+// Train runs (or resumes) the remaining epochs.
+func (t *Seq2SeqTrainer) Train() error {
+	for len(t.History) < t.Options.Epochs {
+		rec, err := t.TrainEpoch()
+		if err != nil {
+			return err
+		}
+		if t.Options.OnEpoch != nil {
+			t.Options.OnEpoch(rec)
+		}
+	}
+	return nil
+}
