@@ -282,3 +282,16 @@ func FullScheduleEstimate(secondsPerStep float64, runs int) time.Duration {
 	steps := runs * 40 * ((datasets.CourseTrainSize + 7) / 8)
 	return time.Duration(secondsPerStep * float64(steps) * float64(time.Second))
 }
+
+// ParamsByLayer returns a variant's trainable parameters per layer scope, and the total.
+func ParamsByLayer(variant CNNVariant) (map[string]int, int, error) {
+	m, err := NewCNN(model.NewStore(), variant, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	byName := map[string]int{}
+	for i, n := range m.LayerParams() {
+		byName[variant.Layers()[i].Scope] = n
+	}
+	return byName, m.NumParams(), nil
+}

@@ -1,0 +1,60 @@
+package models
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dllessons/dllessons/pkg/datasets"
+)
+
+func TestReceptiveFieldsAndFeatureMaps(t *testing.T) {
+	table := ReceptiveFieldTable().String()
+	// With pooling: 3, 4, 8, 10, 18, 22; without: 3, 5, 7. fc1 sizes 6·6·128·1024 and 48·48·128·1024.
+	for _, want := range []string{"22×22", "18×18", "7×7", "6×6×128", "4718592", "301989888"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("receptive-field table lacks %q:\n%s", want, table)
+		}
+	}
+}
+
+func TestStackedKernelsHaveFewerParameters(t *testing.T) {
+	table := StackedKernelTable(128)
+	// 5×5: 25·128²+128 = 409728 vs 2·(9·128²+128) = 295168.
+	row := strings.Join(table.Rows[1], " ")
+	if !strings.Contains(row, "409728") || !strings.Contains(row, "295168") {
+		t.Errorf("5×5 row %q", row)
+	}
+}
+
+func TestParamsByLayerExplainsTheDifference(t *testing.T) {
+	plain, plainTotal, err := ParamsByLayer(CNNVariant{false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bn, bnTotal, _ := ParamsByLayer(CNNVariant{true})
+	if plain["fc1"] != 4608*1024+1024 || bn["fc1"] != 128*1024+1024 || plainTotal-bnTotal != 5340742-755718 {
+		t.Errorf("fc1 %d/%d, totals %d/%d", plain["fc1"], bn["fc1"], plainTotal, bnTotal)
+	}
+}
+
+func TestResultsTableComparesOnlyOnCourseData(t *testing.T) {
+	res := func(kind string) []*CNNResult {
+		return []*CNNResult{{Model: "cnn", LearningRate: 0.01, DataKind: kind, TestAccuracy: 0.7, History: []CNNEpoch{{ValAccuracy: 0.71}}}}
+	}
+	course := ResultsTable(res(datasets.KindNpz))
+	if !strings.Contains(strings.Join(course.Headers, " "), "Δ") || course.Rows[0][len(course.Rows[0])-1] != "+1.00" {
+		t.Errorf("course table: %v %v", course.Headers, course.Rows)
+	}
+	def := ResultsTable(res(datasets.KindFashionMNIST))
+	if strings.Contains(strings.Join(def.Headers, " "), "Δ") || !strings.Contains(def.Title, "DEFAULT") {
+		t.Errorf("default-data table should be labelled and have no Δ: %q %v", def.Title, def.Headers)
+	}
+}
+
+func TestFullScheduleEstimate(t *testing.T) {
+	// 4 runs × 40 epochs × 1579 steps at 10 ms.
+	if got := FullScheduleEstimate(0.01, 4); got != time.Duration(4*40*1579)*10*time.Millisecond {
+		t.Errorf("estimate %v", got)
+	}
+}
