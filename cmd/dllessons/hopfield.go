@@ -54,6 +54,10 @@ func saveHopfieldFigures(b compute.Backend, report hopfield.Report, out string) 
 	if err != nil {
 		return err
 	}
+	merged, _, err := hopfield.LandscapeFigure(b, 0.3, 80)
+	if err != nil {
+		return err
+	}
 	trace, err := hopfield.EnergyTraceFigure("Energy along CCCP, β = 2", trajs)
 	if err != nil {
 		return err
@@ -62,9 +66,18 @@ func saveHopfieldFigures(b compute.Backend, report hopfield.Report, out string) 
 	if err != nil {
 		return err
 	}
-	for file, p := range map[string]*plot.Plot{"landscape.svg": landscape, "energy_trace.svg": trace, "retrieval.svg": retrieval} {
-		path := filepath.Join(out, file)
-		if err := plots.Save(p, path); err != nil {
+	stacked, err := report.Stacked.Figure()
+	if err != nil {
+		return err
+	}
+	figures := []struct {
+		file string
+		plot *plot.Plot
+	}{{"landscape.svg", landscape}, {"landscape_small_beta.svg", merged}, {"energy_trace.svg", trace},
+		{"retrieval.svg", retrieval}, {"stacked_updates.svg", stacked}}
+	for _, f := range figures {
+		path := filepath.Join(out, f.file)
+		if err := plots.Save(f.plot, path); err != nil {
 			return err
 		}
 		fmt.Println("wrote", path)

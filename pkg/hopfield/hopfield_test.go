@@ -334,14 +334,17 @@ func TestLessonFigures(t *testing.T) {
 	b := testBackend(t)
 	X, opt := RetrievalProblem(1)
 	q := Corrupt(rand.New(rand.NewPCG(1, 1)), X[0], opt.Sigma, opt.MaskFrac)
-	dists, err := StackedUpdates(b, X, q, []float64{0.001, 1}, 5)
+	stacked, err := StackedUpdates(b, X, q, []float64{0.001, 1}, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if last := dists[0][len(dists[0])-1]; last < 1 {
-		t.Errorf("β=0.001 should leave the query in a mixture, far from every pattern: distance %.3g", last)
+	if d := stacked.Distances[0]; d[len(d)-1] < 1 {
+		t.Errorf("β=0.001 should leave the query in a mixture, far from every pattern: distances %.3g", d)
 	}
-	if _, err := StackedUpdatesFigure([]float64{0.001, 1}, dists); err != nil {
+	if d := stacked.Distances[1]; d[1] > 1e-3 {
+		t.Errorf("β=1 should retrieve the pattern in one update: distances %.3g", d)
+	}
+	if _, err := stacked.Figure(); err != nil {
 		t.Fatal(err)
 	}
 	h, _ := NewNet(b, X, 1)

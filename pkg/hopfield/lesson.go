@@ -20,6 +20,7 @@ type Report struct {
 	Retrieval  []Retrieval
 	Attention  []AttentionComparison
 	Projection ProjectionEffect
+	Stacked    Stacked
 }
 
 // AttentionSizes are the (d, N, batch) rows of the attention table.
@@ -49,13 +50,17 @@ func RunReport(b compute.Backend, seed uint64, instances int) (Report, error) {
 	if r.Attention, err = AttentionTable(b, seed, AttentionSizes); err != nil {
 		return r, err
 	}
-	r.Projection, err = CompareProjected(b, seed, 16, 32, 8)
+	if r.Projection, err = CompareProjected(b, seed, 16, 32, 8); err != nil {
+		return r, err
+	}
+	stackedX, q := StackedProblem(seed)
+	r.Stacked, err = StackedUpdates(b, stackedX, q, StackedBetas, 8)
 	return r, err
 }
 
 // Tables renders the report as the lessons' tables.
 func (r Report) Tables() []*lesson.Table {
-	return []*lesson.Table{r.HessianTable(), r.DescentTable(), RetrievalTable(r.Retrieval), AttentionTableOf(r.Attention)}
+	return []*lesson.Table{r.HessianTable(), r.DescentTable(), RetrievalTable(r.Retrieval), AttentionTableOf(r.Attention), r.Stacked.Table()}
 }
 
 // HessianTable shows the Hessian checks.
@@ -171,34 +176,60 @@ func NearestDistances(X Matrix, t Trajectory) []float64 {
 	return out
 }
 
-// StackedUpdates follows one query through up to steps Hopfield updates (= stacked
-// cross-attention steps with W_K = W_V = I) at each β and returns, per β, its distance to the
-// nearest stored pattern before and after each update (shorter when a fixed point is reached).
-func StackedUpdates(b compute.Backend, X Matrix, q []float64, betas []float64, steps int) ([][]float64, error) {
-	out := make([][]float64, len(betas))
+// StackedProblem is the stacked-updates example: the patterns of RetrievalProblem and a
+// corrupted copy of the first one.
+func StackedProblem(seed uint64) (X Matrix, q []float64) {
+	X, opt := RetrievalProblem(seed)
+	return X, Corrupt(rand.New(rand.NewPCG(seed, 3)), X[0], opt.Sigma, opt.MaskFrac)
+}
+
+// StackedBetas are the β of the stacked-updates example: below, at (1/√64) and above the
+// transformer's scale.
+var StackedBetas = []float64{0.03, 0.125, 0.5, 2}
+
+// Stacked follows one query through repeated Hopfield updates (= stacked cross-attention steps
+// with W_K = W_V = I): Distances[i][t] is its distance to the nearest stored pattern after t
+// updates at β = Betas[i] (shorter when a fixed point is reached early).
+type Stacked struct {
+	Betas     []float64
+	Distances [][]float64
+}
+
+// StackedUpdates runs up to steps updates of q at each β.
+func StackedUpdates(b compute.Backend, X Matrix, q []float64, betas []float64, steps int) (Stacked, error) {
+	s := Stacked{Betas: betas, Distances: make([][]float64, len(betas))}
 	for i, beta := range betas {
 		h, err := NewNet(b, X, beta)
 		if err != nil {
-			return nil, err
+			return s, err
 		}
 		trajs, err := h.Iterate(Matrix{q}, 1e-12, steps)
 		if err != nil {
-			return nil, err
+			return s, err
 		}
-		out[i] = NearestDistances(X, trajs[0])
+		s.Distances[i] = NearestDistances(X, trajs[0])
 	}
-	return out, nil
+	return s, nil
 }
 
-// StackedUpdatesFigure plots the distances of StackedUpdates against the number of updates.
-func StackedUpdatesFigure(betas []float64, distances [][]float64) (*plot.Plot, error) {
-	series := make([]plots.Series, len(betas))
-	for i, d := range distances {
+// Table shows the distance before, after one update and at the end, for each β.
+func (s Stacked) Table() *lesson.Table {
+	t := &lesson.Table{Title: "Distance to the nearest stored pattern", Headers: []string{"β", "before", "after 1 update", "at the end", "updates"}}
+	for i, d := range s.Distances {
+		t.AddRow(fmt.Sprintf("%.3g", s.Betas[i]), fmt.Sprintf("%.3g", d[0]), fmt.Sprintf("%.3g", d[1]), fmt.Sprintf("%.3g", d[len(d)-1]), len(d)-1)
+	}
+	return t
+}
+
+// Figure plots the distances against the number of updates.
+func (s Stacked) Figure() (*plot.Plot, error) {
+	series := make([]plots.Series, len(s.Betas))
+	for i, d := range s.Distances {
 		xs := make([]float64, len(d))
 		for j := range xs {
 			xs[j] = float64(j)
 		}
-		series[i] = plots.Series{Name: fmt.Sprintf("β = %.3g", betas[i]), X: xs, Y: d}
+		series[i] = plots.Series{Name: fmt.Sprintf("β = %.3g", s.Betas[i]), X: xs, Y: d}
 	}
 	p, err := plots.Lines("Distance to the nearest stored pattern after each update", "updates (attention steps)", "distance", series...)
 	if err != nil {
