@@ -1,9 +1,11 @@
 package hopfield
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
+	"github.com/dllessons/dllessons/pkg/lesson"
 	"github.com/gomlx/compute"
 	"gonum.org/v1/gonum/mat"
 )
@@ -83,6 +85,52 @@ func frobenius(m Matrix) float64 {
 		}
 	}
 	return math.Sqrt(s)
+}
+
+// SurrogateCheck summarises the two facts CCCP rests on, over random instances and probes.
+type SurrogateCheck struct {
+	Instances, Probes int
+	// MinBoundGap is the smallest surrogate(q) − E(q) seen at random q: ≥ 0 because a concave
+	// function lies below its tangents.
+	MinBoundGap float64
+	// MinArgminGap is the smallest surrogate(q) − surrogate(q_{t+1}) at random q: ≥ 0 because
+	// the CCCP step q_{t+1} = Xᵀ softmax(β X q_t) minimises the surrogate.
+	MinArgminGap float64
+	// MaxTouchGap is the largest |surrogate(q_t) − E(q_t)|: 0, the bound touches E at q_t.
+	MaxTouchGap float64
+}
+
+// CheckSurrogate builds the surrogate at a random q_t of each random instance and probes it at
+// random points around q_t.
+func CheckSurrogate(seed uint64, instances, probes int) SurrogateCheck {
+	rng := rand.New(rand.NewPCG(seed, 19))
+	c := SurrogateCheck{Instances: instances, Probes: probes, MinBoundGap: math.Inf(1), MinArgminGap: math.Inf(1)}
+	for i := 0; i < instances; i++ {
+		X, qt, beta := RandomInstance(rng)
+		next := Update(X, beta, qt)
+		atNext := Surrogate(X, beta, qt, next)
+		c.MaxTouchGap = math.Max(c.MaxTouchGap, math.Abs(Surrogate(X, beta, qt, qt)-Energy(X, beta, qt)))
+		for j := 0; j < probes; j++ {
+			q := RandomPatterns(rng, 1, len(qt), 0)[0]
+			for k := range q {
+				q[k] = qt[k] + 2*q[k]
+			}
+			sur := Surrogate(X, beta, qt, q)
+			c.MinBoundGap = math.Min(c.MinBoundGap, sur-Energy(X, beta, q))
+			c.MinArgminGap = math.Min(c.MinArgminGap, sur-atNext)
+		}
+	}
+	return c
+}
+
+// Table shows the surrogate check.
+func (c SurrogateCheck) Table() *lesson.Table {
+	t := &lesson.Table{Title: fmt.Sprintf("CCCP surrogate on %d random (X, q_t, β), %d probes each", c.Instances, c.Probes),
+		Headers: []string{"check", "value"}}
+	t.AddRow("min surrogate(q) − E(q)  (upper bound: ≥ 0)", fmt.Sprintf("%.3g", c.MinBoundGap))
+	t.AddRow("min surrogate(q) − surrogate(q_{t+1})  (argmin: ≥ 0)", fmt.Sprintf("%.3g", c.MinArgminGap))
+	t.AddRow("max |surrogate(q_t) − E(q_t)|  (touches: 0)", fmt.Sprintf("%.2e", c.MaxTouchGap))
+	return t
 }
 
 // DescentCheck summarises CCCP runs over many random instances.

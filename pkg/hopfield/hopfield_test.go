@@ -147,6 +147,18 @@ func TestHessiansAreCorrectAndPSD(t *testing.T) {
 	}
 }
 
+// TestSurrogateBoundsEnergyAndCCCPMinimisesIt: the tangent surrogate is an upper bound of E that
+// touches it at q_t, and the CCCP step is its minimiser.
+func TestSurrogateBoundsEnergyAndCCCPMinimisesIt(t *testing.T) {
+	c := CheckSurrogate(1, 200, 20)
+	if c.MinBoundGap < -1e-9 || c.MinArgminGap < -1e-9 || c.MaxTouchGap > 1e-9 {
+		t.Errorf("surrogate check failed: %+v", c)
+	}
+	if c.MinBoundGap > 1 || c.MinArgminGap > 1 {
+		t.Errorf("probes never came close to the minimiser or the touching point: %+v", c)
+	}
+}
+
 // TestCCCPNeverIncreasesEnergyAndConverges on 120 random instances (batched).
 func TestCCCPNeverIncreasesEnergyAndConverges(t *testing.T) {
 	b := testBackend(t)

@@ -101,6 +101,17 @@ func EnergyGradient(X Matrix, beta float64, q []float64) []float64 {
 	return g
 }
 
+// Surrogate is CCCP's convex upper bound of E built at qt: E1(q) + E2(qt) + ∇E2(qt)ᵀ(q − qt),
+// the concave part replaced by its tangent at qt. The CCCP step from qt is its minimiser.
+func Surrogate(X Matrix, beta float64, qt, q []float64) float64 {
+	gradE2 := Update(X, beta, qt) // −∇E2(qt)
+	s := E1(X, beta, q) + E2(X, beta, qt)
+	for i := range q {
+		s -= gradE2[i] * (q[i] - qt[i])
+	}
+	return s
+}
+
 // HessianE1 is ∇²E1 = I (D×D).
 func HessianE1(d int) Matrix {
 	h := zeros(d, d)
