@@ -127,7 +127,7 @@ func CheckSurrogate(seed uint64, instances, probes int) SurrogateCheck {
 func (c SurrogateCheck) Table() *lesson.Table {
 	t := &lesson.Table{Title: fmt.Sprintf("CCCP surrogate on %d random (X, q_t, β), %d probes each", c.Instances, c.Probes),
 		Headers: []string{"check", "value"}}
-	t.AddRow("min surrogate(q) − E(q)  (upper bound: ≥ 0)", fmt.Sprintf("%.3g", c.MinBoundGap))
+	t.AddRow("min surrogate(q) − E(q)  (upper bound: ≥ 0 up to rounding)", fmt.Sprintf("%.3g", c.MinBoundGap))
 	t.AddRow("min surrogate(q) − surrogate(q_{t+1})  (argmin: ≥ 0)", fmt.Sprintf("%.3g", c.MinArgminGap))
 	t.AddRow("max |surrogate(q_t) − E(q_t)|  (touches: 0)", fmt.Sprintf("%.2e", c.MaxTouchGap))
 	return t

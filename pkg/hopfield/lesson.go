@@ -16,6 +16,7 @@ import (
 type Report struct {
 	Seed       uint64
 	Hessians   HessianCheck
+	Surrogate  SurrogateCheck
 	Descent    DescentCheck
 	Retrieval  []Retrieval
 	Attention  []AttentionComparison
@@ -38,7 +39,7 @@ func RunReport(b compute.Backend, seed uint64, instances int) (Report, error) {
 	if instances < 1 {
 		return Report{}, fmt.Errorf("hopfield: need at least one random instance, got %d", instances)
 	}
-	r := Report{Seed: seed, Hessians: CheckHessians(seed, instances)}
+	r := Report{Seed: seed, Hessians: CheckHessians(seed, instances), Surrogate: CheckSurrogate(seed, instances, 20)}
 	var err error
 	if r.Descent, err = CheckDescent(b, seed, instances); err != nil {
 		return r, err
@@ -60,7 +61,7 @@ func RunReport(b compute.Backend, seed uint64, instances int) (Report, error) {
 
 // Tables renders the report as the lessons' tables.
 func (r Report) Tables() []*lesson.Table {
-	return []*lesson.Table{r.HessianTable(), r.DescentTable(), RetrievalTable(r.Retrieval), AttentionTableOf(r.Attention), r.Stacked.Table()}
+	return []*lesson.Table{r.HessianTable(), r.Surrogate.Table(), r.DescentTable(), RetrievalTable(r.Retrieval), AttentionTableOf(r.Attention), r.Stacked.Table()}
 }
 
 // HessianTable shows the Hessian checks.
