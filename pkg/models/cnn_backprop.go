@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
 )
 
@@ -141,7 +142,7 @@ func (m *CNN) blockBackward(c *blockCache, grad *Node, needInput bool, named map
 	grad2 := Reshape(grad, b*h*w, cout)
 	// dW [cout, 9·cin] = gradᵀ · patches; the kernel wants the contracted axis last on the left.
 	named[c.scope+"/weights"] = Reshape(Dot(Transpose(grad2, 0, 1), c.patches).Product(), cout, 3, 3, cin)
-	named[c.scope+"/bias"] = ReduceSum(grad2, 0)
+	named[c.scope+"/bias"] = sumOverRows(grad2)
 	if !needInput {
 		return nil
 	}
@@ -211,21 +212,26 @@ func (m *CNN) dropoutMask(x *Node) *Node {
 	return MulScalar(keep, 1/(1-m.Dropout))
 }
 
+// sumOverRows sums x over all axes but the last, as a product with a row of ones: the Go
+// backend's matmul kernel is vectorised while its reductions walk an index iterator per element.
+func sumOverRows(x *Node) *Node {
+	features := x.Shape().Dimensions[x.Rank()-1]
+	rows := x.Shape().Size() / features
+	ones := Ones(x.Graph(), shapes.Make(x.DType(), 1, rows))
+	return Reshape(Dot(ones, Reshape(x, rows, features)).Product(), features)
+}
+
 // batchNormTrain normalises with batch statistics, moves the running averages (as batchNorm
 // does in training) and keeps what the backward pass needs.
 func (m *CNN) batchNormTrain(scope string, x *Node) (*bnCache, *Node) {
 	g := x.Graph()
 	rank := x.Rank()
-	axes := make([]int, rank-1)
-	for i := range axes {
-		axes[i] = i
-	}
-	mean := ReduceAndKeep(x, ReduceMean, axes...)
+	count := float64(x.Shape().Size() / x.Shape().Dimensions[rank-1])
+	mean := perFeature(DivScalar(sumOverRows(x), count), rank)
 	centered := Sub(x, mean)
-	variance := ReduceAndKeep(Square(centered), ReduceMean, axes...)
+	variance := perFeature(DivScalar(sumOverRows(Square(centered)), count), rank)
 	invStd := Rsqrt(AddScalar(variance, batchNormEps))
 	xHat := Mul(centered, invStd)
-	count := float64(x.Shape().Size() / x.Shape().Dimensions[rank-1])
 	momentum := Scalar(g, dtypes.Float32, batchNormMoment)
 	runMean, runVar := m.variable(scope, "running_mean"), m.variable(scope, "running_var")
 	runMean.SetValueGraph(lerp(runMean.ValueGraph(g), Reshape(mean, -1), momentum))
@@ -240,12 +246,8 @@ func (m *CNN) batchNormTrain(scope string, x *Node) (*bnCache, *Node) {
 func (m *CNN) batchNormBackward(c *bnCache, grad *Node, named map[string]*Node) *Node {
 	g := grad.Graph()
 	rank := grad.Rank()
-	axes := make([]int, rank-1)
-	for i := range axes {
-		axes[i] = i
-	}
-	dBeta := ReduceAndKeep(grad, ReduceSum, axes...)
-	dGamma := ReduceAndKeep(Mul(grad, c.xHat), ReduceSum, axes...)
+	dBeta := perFeature(sumOverRows(grad), rank)
+	dGamma := perFeature(sumOverRows(Mul(grad, c.xHat)), rank)
 	named[c.scope+"/gamma"] = Reshape(dGamma, -1)
 	named[c.scope+"/beta"] = Reshape(dBeta, -1)
 	n := float64(grad.Shape().Size() / grad.Shape().Dimensions[rank-1])

@@ -53,7 +53,8 @@ type CNNEpoch struct {
 	Epoch       int     `json:"epoch"`
 	TrainLoss   float64 `json:"train_loss"` // mean over the epoch's batches
 	ValAccuracy float64 `json:"val_accuracy"`
-	Seconds     float64 `json:"seconds"` // training + validation time
+	Seconds     float64 `json:"seconds"`       // training + validation time
+	TrainSecs   float64 `json:"train_seconds"` // the training steps alone
 }
 
 // CNNResult is a finished (or diverged) run.
@@ -75,7 +76,7 @@ type CNNResult struct {
 	Diverged       bool    `json:"diverged"`
 	DivergedAt     string  `json:"diverged_at,omitempty"`
 	Backend        string  `json:"backend"`
-	SecondsPerStep float64 `json:"seconds_per_step"`
+	SecondsPerStep float64 `json:"seconds_per_step"` // training steps only, this session's epochs
 }
 
 // divergenceLoss is a training loss no sane 6-class run reaches (chance is ln 6 ≈ 1.8).
@@ -266,11 +267,13 @@ func (t *CNNTrainer) TrainEpoch(train, val *datasets.ImageSet) (CNNEpoch, error)
 			t.Options.OnStep(CNNProgress{Epoch: epoch, Epochs: t.Options.Epochs, Step: step + 1, Steps: steps, Loss: loss})
 		}
 	}
+	trainSecs := time.Since(start).Seconds()
 	valAcc, err := t.Accuracy(val)
 	if err != nil {
 		return CNNEpoch{}, err
 	}
-	rec := CNNEpoch{Epoch: epoch, TrainLoss: sum / float64(steps), ValAccuracy: valAcc, Seconds: time.Since(start).Seconds()}
+	rec := CNNEpoch{Epoch: epoch, TrainLoss: sum / float64(steps), ValAccuracy: valAcc,
+		Seconds: time.Since(start).Seconds(), TrainSecs: trainSecs}
 	t.History = append(t.History, rec)
 	return rec, t.saveCheckpoint()
 }
@@ -315,7 +318,7 @@ func TrainCNN(backend compute.Backend, data *datasets.Images, opts CNNOptions) (
 		if err != nil {
 			return nil, err
 		}
-		trainSeconds += rec.Seconds
+		trainSeconds += rec.TrainSecs
 		steps += (data.Train.Len() + opts.BatchSize - 1) / opts.BatchSize
 		if opts.OnEpoch != nil {
 			opts.OnEpoch(rec)
