@@ -13,7 +13,6 @@ package browsertest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -285,14 +284,7 @@ func (p *Page) Problems(expectedFigures int) []string {
 
 // ExpectedFigures reads how many figures the notebook shows when it has run: its metadata
 // must say so as "dllessons": {"figures": N}, so that a lesson that loses a figure fails.
-func ExpectedFigures(nb *notebooks.Notebook) (int, error) {
-	meta, _ := nb.Metadata["dllessons"].(map[string]any)
-	n, ok := meta["figures"].(float64)
-	if !ok || n < 0 || n != float64(int(n)) {
-		return 0, errors.New(`the notebook's metadata does not say how many figures it shows: add "dllessons": {"figures": N} to its top-level metadata`)
-	}
-	return int(n), nil
-}
+func ExpectedFigures(nb *notebooks.Notebook) (int, error) { return nb.ExpectedFigures() }
 
 // SaveScreenshot writes the page's screenshot as dir/NAME.png (NAME: the notebook's file name
 // without .ipynb) and returns its path.

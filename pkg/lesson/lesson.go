@@ -119,6 +119,7 @@ func (t *Table) HTML() string {
 func (t *Table) Show() {
 	if InNotebook() {
 		gonbui.DisplayHTML(t.HTML())
+		gonbui.Sync() // displays are asynchronous: make sure this one arrived before the cell ends
 		return
 	}
 	fmt.Print(t.String())

@@ -129,6 +129,18 @@ func (nb *Notebook) Figures() int {
 	return n
 }
 
+// ExpectedFigures is how many figures the lesson shows when it has run, as its metadata
+// states: "dllessons": {"figures": N}. The runner, the browser test and the hygiene test
+// compare it with what was rendered, so a figure lost on the way cannot go unnoticed.
+func (nb *Notebook) ExpectedFigures() (int, error) {
+	meta, _ := nb.Metadata["dllessons"].(map[string]any)
+	n, ok := meta["figures"].(float64)
+	if !ok || n < 0 || n != float64(int(n)) {
+		return 0, fmt.Errorf(`the notebook's metadata does not say how many figures it shows: add "dllessons": {"figures": N} to its top-level metadata`)
+	}
+	return int(n), nil
+}
+
 // Title is the text of the first Markdown heading, or "" if there is none.
 func (nb *Notebook) Title() string {
 	for _, c := range nb.Cells {

@@ -21,6 +21,7 @@ func codeNotebook(sources ...string) []byte {
 	nb := map[string]any{"nbformat": 4, "nbformat_minor": 5, "cells": cells, "metadata": map[string]any{
 		"kernelspec":    map[string]any{"name": "gonb", "display_name": "Go (gonb)", "language": "go"},
 		"language_info": map[string]any{"name": "go"},
+		"dllessons":     map[string]any{"figures": 0},
 	}}
 	data, _ := json.MarshalIndent(nb, "", " ")
 	return data
@@ -82,6 +83,23 @@ func TestFiguresAndTitle(t *testing.T) {
 	}
 }
 
+func TestExpectedFigures(t *testing.T) {
+	for doc, want := range map[string]int{
+		`{"cells":[],"metadata":{"dllessons":{"figures":3}}}`:   3,
+		`{"cells":[],"metadata":{}}`:                            -1,
+		`{"cells":[],"metadata":{"dllessons":{"figures":1.5}}}`: -1,
+	} {
+		nb, err := Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := nb.ExpectedFigures()
+		if (want < 0) != (err != nil) || (want >= 0 && got != want) {
+			t.Errorf("%s: got %d, %v; want %d", doc, got, err, want)
+		}
+	}
+}
+
 func TestPatchKernelSpecKeepsFields(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "kernel.json")
 	if err := os.WriteFile(path, []byte(`{"argv":["gonb"],"env":{"A":"1"},"language":"go"}`), 0o644); err != nil {
@@ -136,6 +154,8 @@ func TestRunFailsOnHiddenPanic(t *testing.T) {
 		}
 	}
 	write("a_fine.ipynb", codeNotebook("%%\nfmt.Println(\"fine\")"))
+	promising := strings.Replace(string(codeNotebook("%%\nfmt.Println(\"no figure\")")), `"figures": 0`, `"figures": 1`, 1)
+	write("c_missing_figure.ipynb", []byte(promising))
 	write("b_panics.ipynb", codeNotebook("%%\nfmt.Println(\"before\")\npanic(\"boom in a lesson\")", "%%\nfmt.Println(\"after\")"))
 	out := filepath.Join(dir, "out")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -144,14 +164,17 @@ func TestRunFailsOnHiddenPanic(t *testing.T) {
 	if err == nil {
 		t.Fatal("Run succeeded although a notebook panicked")
 	}
-	if len(results) != 2 {
-		t.Fatalf("want 2 results, got %d (%v)", len(results), err)
+	if len(results) != 3 {
+		t.Fatalf("want 3 results, got %d (%v)", len(results), err)
 	}
 	if !results[0].OK() {
 		t.Errorf("the fine notebook was reported as failing: %v", results[0].Problems)
 	}
 	if results[1].OK() || !strings.Contains(strings.Join(results[1].Problems, " "), "panic") {
 		t.Errorf("the panicking notebook was not reported with its panic: %v", results[1].Problems)
+	}
+	if results[2].OK() || !strings.Contains(strings.Join(results[2].Problems, " "), "0 figures rendered, its metadata promises 1") {
+		t.Errorf("the notebook missing its figure was not reported: %v", results[2].Problems)
 	}
 	for _, path := range []string{results[0].Executed, results[0].HTML, filepath.Join(out, "html", "index.html")} {
 		if _, err := os.Stat(path); err != nil {

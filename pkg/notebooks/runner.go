@@ -156,6 +156,11 @@ func runOne(ctx context.Context, opts Options, path string) Result {
 	}
 	r.Title, r.Figures = nb.Title(), nb.Figures()
 	r.Problems = append(r.Problems, nb.Problems()...)
+	if want, err := nb.ExpectedFigures(); err != nil {
+		r.Problems = append(r.Problems, err.Error())
+	} else if r.Figures != want {
+		r.Problems = append(r.Problems, fmt.Sprintf("%d figures rendered, its metadata promises %d", r.Figures, want))
+	}
 
 	render := exec.CommandContext(ctx, Python, "-m", "nbconvert", "--to", "html",
 		"--output-dir", htmlDir, "--output", name, r.Executed)

@@ -86,6 +86,9 @@ func Show(p *plot.Plot) error {
 	}
 	if gonbui.IsNotebook {
 		gonbui.DisplaySVG(svg)
+		// Displays travel to Jupyter asynchronously: wait for this one, or a headless run may
+		// close the cell before the figure arrives.
+		gonbui.Sync()
 	} else {
 		fmt.Printf("[figure %q: %d bytes of SVG]\n", p.Title.Text, len(svg))
 	}
