@@ -27,7 +27,11 @@ func LoadP2G(dir string) (*P2GData, error) {
 		return loadP2GFolder(dir)
 	}
 	if course := courseP2GDir(); course != "" {
-		return loadP2GFolder(course)
+		d, err := loadP2GFolder(course)
+		if err == nil {
+			d.Source = CourseP2GDir + " (beside the module root)" // no machine path in reports
+		}
+		return d, err
 	}
 	return BuiltinP2G()
 }

@@ -141,6 +141,15 @@ func (m *Seq2Seq) weights(g *Graph) weights {
 	for _, v := range m.Trainable {
 		w[v.Name()] = v.ValueGraph(g)
 	}
+	// The recurrences use the LSTM matrices in [out, in] layout, transposed once per graph: the
+	// Go backend's matmul then yields every step's weight gradient in that layout, and only their
+	// sum is transposed back, instead of one transpose per step.
+	for _, name := range []string{"enc_w_ih", "enc_w_hh"} {
+		w[name+"_T"] = TransposeAllAxes(w[name], 0, 2, 1)
+	}
+	for _, name := range []string{"dec_w_ih", "dec_w_hh"} {
+		w[name+"_T"] = Transpose(w[name], 0, 1)
+	}
 	return w
 }
 
@@ -160,9 +169,9 @@ func (f *forwardCtx) dropout(x *Node) *Node {
 	return Where(keep, MulScalar(x, 1/(1-rate)), ZerosLike(x))
 }
 
-// embed looks up ids [b, n] in table [vocab, H], PAD ids giving zero vectors.
+// embed looks up ids [b] in table [vocab, H], PAD ids giving zero vectors.
 func embed(table, ids *Node) *Node {
-	x := Gather(table, InsertAxes(ids, -1)) // [b, n, H]
+	x := Gather(table, InsertAxes(ids, -1)) // [b, H]
 	notPad := ConvertDType(NotEqual(ids, ScalarZero(ids.Graph(), ids.DType())), x.DType())
 	return Mul(x, InsertAxes(notPad, -1))
 }
@@ -201,19 +210,22 @@ func (f *forwardCtx) encode(src, srcLen *Node) encoded {
 	positions := Iota(g, src.Shape(), 1)
 	mask := ConvertDType(LessThan(positions, InsertAxes(srcLen, -1)), dtypes.Float32) // [b, S]
 
-	x := f.dropout(embed(f.w["src_emb"], src))        // [b, S, H]
-	xw := Einsum("bsh,dhk->dbsk", x, f.w["enc_w_ih"]) // [2, b, S, 4h]
-	xw = Add(xw, InsertAxes(f.w["enc_b"], 1, 1))      // + bias [2, 1, 1, 4h]
-	xwFwd, xwBwd := Squeeze(SliceAxis(xw, 0, AxisElem(0)), 0), Squeeze(SliceAxis(xw, 0, AxisElem(1)), 0)
+	// Per-position inputs: slicing the integer ids costs nothing in the backward pass, whereas
+	// slicing a differentiable [b, S, ·] tensor per step would pad a full-size gradient per step.
+	x := make([]*Node, s) // dropped-out embeddings, [b, H] each
+	for t := range s {
+		x[t] = f.dropout(embed(f.w["src_emb"], column(src, t)))
+	}
+	bias := InsertAxes(f.w["enc_b"], 1) // [2, 1, 4h]
 	h := Zeros(g, shapeF32(2, b, half))
 	c := Zeros(g, shapeF32(2, b, half))
 	outsFwd, outsBwd := make([]*Node, s), make([]*Node, s)
 	// Step t advances the forward direction at position t and the backward one at S-1-t.
 	for t := range s {
 		back := s - 1 - t
-		xwT := Stack([]*Node{stepSlice(xwFwd, t), stepSlice(xwBwd, back)}, 0)             // [2, b, 4h]
-		m := InsertAxes(Stack([]*Node{stepSlice(mask, t), stepSlice(mask, back)}, 0), -1) // [2, b, 1]
-		hNew, cNew := lstmCell(xwT, Einsum("dbh,dhk->dbk", h, f.w["enc_w_hh"]), c)
+		xw := Add(Einsum("dbh,dkh->dbk", Stack([]*Node{x[t], x[back]}, 0), f.w["enc_w_ih_T"]), bias) // [2, b, 4h]
+		m := InsertAxes(Stack([]*Node{column(mask, t), column(mask, back)}, 0), -1)                // [2, b, 1]
+		hNew, cNew := lstmCell(xw, Einsum("dbh,dkh->dbk", h, f.w["enc_w_hh_T"]), c)
 		h = Add(h, Mul(m, Sub(hNew, h)))
 		c = Add(c, Mul(m, Sub(cNew, c)))
 		out := Mul(h, m)
@@ -231,8 +243,8 @@ func (f *forwardCtx) encode(src, srcLen *Node) encoded {
 	return enc
 }
 
-// stepSlice takes position t of axis 1: [b, S, ...] → [b, ...].
-func stepSlice(x *Node, t int) *Node {
+// column takes position t of axis 1: [b, S, ...] → [b, ...].
+func column(x *Node, t int) *Node {
 	return Squeeze(SliceAxis(x, 1, AxisElem(t)), 1)
 }
 
@@ -265,13 +277,12 @@ func (f *forwardCtx) logits(features *Node) *Node {
 // logits [b, T, V].
 func (f *forwardCtx) teacherForced(enc encoded, tgtIn *Node) *Node {
 	t := tgtIn.Shape().Dim(1)
-	x := f.dropout(embed(f.w["tgt_emb"], tgtIn))
-	xw := addBias(Einsum("bth,hk->btk", x, f.w["dec_w_ih"]), f.w["dec_b"]) // [b, T, 4H]
 	h, c := enc.h0, enc.c0
 	outs := make([]*Node, t)
 	for step := range t {
-		hw := Dot(h, f.w["dec_w_hh"]).Product()
-		h, c = lstmCell(stepSlice(xw, step), hw, c)
+		x := f.dropout(embed(f.w["tgt_emb"], column(tgtIn, step)))
+		xw := addBias(Einsum("bh,kh->bk", x, f.w["dec_w_ih_T"]), f.w["dec_b"])
+		h, c = lstmCell(xw, Einsum("bh,kh->bk", h, f.w["dec_w_hh_T"]), c)
 		outs[step] = h
 	}
 	dec := Stack(outs, 1) // [b, T, H]

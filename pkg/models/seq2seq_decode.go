@@ -62,8 +62,7 @@ func (d *Decoder) stepGraph(_ *model.Scope, in []*Node) []*Node {
 	f := &forwardCtx{m: d.m, w: d.m.weights(prev.Graph())}
 	h = Gather(h, InsertAxes(parent, -1))
 	c = Gather(c, InsertAxes(parent, -1))
-	x := embed(f.w["tgt_emb"], InsertAxes(prev, -1)) // [n, 1, H]
-	xw := addBias(Dot(Squeeze(x, 1), f.w["dec_w_ih"]).Product(), f.w["dec_b"])
+	xw := addBias(Dot(embed(f.w["tgt_emb"], prev), f.w["dec_w_ih"]).Product(), f.w["dec_b"])
 	h, c = lstmCell(xw, Dot(h, f.w["dec_w_hh"]).Product(), c)
 	features, alpha := InsertAxes(h, 1), ZerosLike(enc.mask)
 	if d.m.Config.Attention {

@@ -1,11 +1,18 @@
 package models
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gomlx/compute"
 
 	"gonum.org/v1/plot"
 
 	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/lesson"
 	"github.com/dllessons/dllessons/pkg/plots"
 )
 
@@ -49,4 +56,211 @@ func AttentionMaps(dec *Decoder, data *datasets.P2GData, words []int) ([]plots.A
 			Output: out, Weights: weights[i]}
 	}
 	return maps, nil
+}
+
+// LessonModel is a model ready for the lesson: loaded from the command's exported best
+// checkpoint, or trained on the lesson's budget when there is none.
+type LessonModel struct {
+	Name      string
+	Model     *Seq2Seq
+	Decoder   *Decoder
+	History   []Seq2SeqEpoch
+	BestEpoch int
+	Origin    string // where the weights come from, for the reader
+}
+
+// Seq2SeqResultsDir is the command's default output folder, under the module root.
+func Seq2SeqResultsDir() string {
+	return filepath.Join(datasets.ModuleRoot(), "results", "seq2seq")
+}
+
+// LessonSeq2Seq loads the model the command trained on this data (results/seq2seq/models/…) if
+// it exists and useCheckpoint is set; otherwise it trains epochs epochs (maxSteps per epoch if
+// > 0) of the course's schedule here, with live progress.
+func LessonSeq2Seq(b compute.Backend, data *datasets.P2GData, attention, useCheckpoint bool, epochs, maxSteps int) (*LessonModel, error) {
+	name := Seq2SeqConfig{Attention: attention}.Name()
+	dir := filepath.Join(Seq2SeqResultsDir(), "models", data.Kind+"-"+name)
+	if _, err := os.Stat(dir); err == nil && useCheckpoint {
+		m, recordJSON, err := LoadSeq2Seq(dir, data)
+		if err != nil {
+			return nil, err
+		}
+		var rec struct {
+			History   []Seq2SeqEpoch `json:"history"`
+			BestEpoch int            `json:"best_epoch"`
+			Command   string         `json:"command"`
+		}
+		if err := json.Unmarshal([]byte(recordJSON), &rec); err != nil {
+			return nil, fmt.Errorf("%s: training record: %w", dir, err)
+		}
+		dec, err := m.NewDecoder(b)
+		if err != nil {
+			return nil, err
+		}
+		return &LessonModel{Name: name, Model: m, Decoder: dec, History: rec.History, BestEpoch: rec.BestEpoch,
+			Origin: fmt.Sprintf("best checkpoint (epoch %d of %d) of `%s`, loaded from results/seq2seq/models/%s",
+				rec.BestEpoch, len(rec.History), rec.Command, filepath.Base(dir))}, nil
+	}
+	opts := DefaultSeq2SeqOptions(attention)
+	opts.Epochs, opts.MaxSteps = epochs, maxSteps
+	opts.OnStep = Seq2SeqProgressReporter(name)
+	t, err := NewSeq2SeqTrainer(b, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Train(); err != nil {
+		return nil, err
+	}
+	if err := t.UseBest(); err != nil {
+		return nil, err
+	}
+	origin := fmt.Sprintf("trained here: %d epochs of the course's schedule", epochs)
+	if maxSteps > 0 {
+		origin = fmt.Sprintf("trained here: %d epochs of at most %d steps (quick budget)", epochs, maxSteps)
+	}
+	return &LessonModel{Name: name, Model: t.Model, Decoder: t.Decoder, History: t.History, BestEpoch: t.BestEpoch, Origin: origin}, nil
+}
+
+// ReportValue is a number of the homework report (Question 3) for one model and decoding.
+type ReportValue struct{ CER, WER, WERAt3 float64 }
+
+// ReportQ3 holds the report's test results: vanilla and attention with greedy decoding, and the
+// attention model with nucleus sampling (3 samples).
+var ReportQ3 = map[string]ReportValue{
+	"vanilla/greedy":    {CER: 0.3087, WER: 0.81},
+	"attention/greedy":  {CER: 0.2132, WER: 0.719},
+	"attention/nucleus": {CER: 0.2265, WER: 0.74, WERAt3: 0.651},
+}
+
+// ComparisonTable puts test results beside the report's values with the differences.
+func ComparisonTable(title string, results ...*Seq2SeqResult) *lesson.Table {
+	t := &lesson.Table{Title: title, Headers: []string{"model", "decoding", "CER", "report", "Δ", "WER", "report", "Δ", "WER@k", "report", "Δ"}}
+	for _, r := range results {
+		ref, ok := ReportQ3[r.Model+"/"+r.Decoding]
+		row := []any{r.Model, decodingLabel(r), fmt.Sprintf("%.4f", r.TestCER)}
+		row = append(row, refCells(r.TestCER, ref.CER, ok)...)
+		row = append(row, fmt.Sprintf("%.4f", r.TestWER))
+		row = append(row, refCells(r.TestWER, ref.WER, ok)...)
+		if r.TestWERAtK != nil {
+			row = append(row, fmt.Sprintf("%.4f", *r.TestWERAtK))
+			row = append(row, refCells(*r.TestWERAtK, ref.WERAt3, ok && ref.WERAt3 > 0)...)
+		} else {
+			row = append(row, "", "", "")
+		}
+		t.AddRow(row...)
+	}
+	return t
+}
+
+func refCells(got, ref float64, ok bool) []any {
+	if !ok {
+		return []any{"", ""}
+	}
+	return []any{fmt.Sprintf("%.4f", ref), fmt.Sprintf("%+.4f", got-ref)}
+}
+
+func decodingLabel(r *Seq2SeqResult) string {
+	switch r.Decoding {
+	case "nucleus":
+		return fmt.Sprintf("nucleus p=%g, k=%d", r.TopP, r.K)
+	case "beam":
+		return fmt.Sprintf("beam width %d", r.BeamWidth)
+	}
+	return r.Decoding
+}
+
+// ExamplesTable lists gold spellings and the distinct predictions of a result.
+func ExamplesTable(title string, r *Seq2SeqResult, n int) *lesson.Table {
+	t := &lesson.Table{Title: title, Headers: []string{"phones", "gold", "predictions (distinct)"}}
+	for _, ex := range r.Examples[:min(n, len(r.Examples))] {
+		t.AddRow(ex.Phones, ex.Gold, strings.Join(ex.Predicted, ", "))
+	}
+	return t
+}
+
+// DecodingsTable compares decodings of one model: error rates and decoding time.
+func DecodingsTable(title string, results ...*Seq2SeqResult) *lesson.Table {
+	t := &lesson.Table{Title: title, Headers: []string{"model", "decoding", "CER", "WER", "WER@k", "seconds"}}
+	for _, r := range results {
+		atK := ""
+		if r.TestWERAtK != nil {
+			atK = fmt.Sprintf("%.4f", *r.TestWERAtK)
+		}
+		t.AddRow(r.Model, decodingLabel(r), fmt.Sprintf("%.4f", r.TestCER), fmt.Sprintf("%.4f", r.TestWER), atK,
+			fmt.Sprintf("%.2f", r.DecodeSeconds))
+	}
+	return t
+}
+
+// CommandResults reads the command's JSON results for data (results/seq2seq/<kind>-*.json),
+// in the order vanilla, attention and greedy, nucleus, beam; missing files are skipped.
+func CommandResults(data *datasets.P2GData) ([]*Seq2SeqResult, error) {
+	var out []*Seq2SeqResult
+	for _, m := range []string{"vanilla", "attention"} {
+		for _, d := range []string{"greedy", "nucleus", "beam"} {
+			path := filepath.Join(Seq2SeqResultsDir(), data.Kind+"-"+m+"-"+d+".json")
+			if _, err := os.Stat(path); err != nil {
+				continue
+			}
+			r := &Seq2SeqResult{}
+			if err := lesson.ReadJSON(path, r); err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Seq2SeqLessonBudget is what the lesson trains when no checkpoint of the command is found.
+type Seq2SeqLessonBudget struct {
+	Epochs, MaxSteps int
+	UseCheckpoint    bool // load results/seq2seq/models/… when present
+	TopP             float64
+	K, BeamWidth     int
+	Seed             uint64
+}
+
+// RunSeq2SeqLesson gets both models (loaded or trained), evaluates every decoding on the test
+// split and writes the results (JSON per model and decoding, attention heat-maps) into dir,
+// where the lesson's later cells read them. It returns the models' origins.
+func RunSeq2SeqLesson(b compute.Backend, data *datasets.P2GData, budget Seq2SeqLessonBudget, dir string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var origins []string
+	for _, attention := range []bool{false, true} {
+		lm, err := LessonSeq2Seq(b, data, attention, budget.UseCheckpoint, budget.Epochs, budget.MaxSteps)
+		if err != nil {
+			return nil, err
+		}
+		origins = append(origins, lm.Name+": "+lm.Origin)
+		for _, how := range []Decoding{{Kind: "greedy"}, {Kind: "nucleus", TopP: budget.TopP, K: budget.K, Seed: budget.Seed}, {Kind: "beam", K: budget.BeamWidth}} {
+			res, err := Evaluate(lm.Decoder, data, how, 12)
+			if err != nil {
+				return nil, err
+			}
+			res.History, res.BestEpoch, res.Seed, res.Epochs = lm.History, lm.BestEpoch, budget.Seed, len(lm.History)
+			res.Command = "notebooks/04_seq2seq_p2g.ipynb: " + lm.Origin
+			if err := lesson.WriteJSON(filepath.Join(dir, lm.Name+"-"+how.Kind+".json"), res); err != nil {
+				return nil, err
+			}
+		}
+		if attention {
+			maps, err := AttentionMaps(lm.Decoder, data, []int{0, 1, 2, 4})
+			if err != nil {
+				return nil, err
+			}
+			if err := plots.SaveSVG(plots.AttentionSVG(maps...), filepath.Join(dir, "heatmaps.svg")); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return origins, nil
+}
+
+// LessonResult reads one result RunSeq2SeqLesson wrote.
+func LessonResult(dir, model, decoding string) (*Seq2SeqResult, error) {
+	r := &Seq2SeqResult{}
+	return r, lesson.ReadJSON(filepath.Join(dir, model+"-"+decoding+".json"), r)
 }
