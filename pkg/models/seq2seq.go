@@ -224,7 +224,7 @@ func (f *forwardCtx) encode(src, srcLen *Node) encoded {
 	for t := range s {
 		back := s - 1 - t
 		xw := Add(Einsum("dbh,dkh->dbk", Stack([]*Node{x[t], x[back]}, 0), f.w["enc_w_ih_T"]), bias) // [2, b, 4h]
-		m := InsertAxes(Stack([]*Node{column(mask, t), column(mask, back)}, 0), -1)                // [2, b, 1]
+		m := InsertAxes(Stack([]*Node{column(mask, t), column(mask, back)}, 0), -1)                  // [2, b, 1]
 		hNew, cNew := lstmCell(xw, Einsum("dbh,dkh->dbk", h, f.w["enc_w_hh_T"]), c)
 		h = Add(h, Mul(m, Sub(hNew, h)))
 		c = Add(c, Mul(m, Sub(cNew, c)))
