@@ -29,7 +29,7 @@ type Decoder struct {
 
 // NewDecoder compiles nothing yet: graphs are built for each batch shape on first use.
 func (m *Seq2Seq) NewDecoder(backend compute.Backend) (*Decoder, error) {
-	d := &Decoder{m: m, MaxLen: 50, WordsPerCall: 500}
+	d := &Decoder{m: m, MaxLen: 50, WordsPerCall: 100}
 	var err error
 	if d.encode, err = model.NewExec(backend, m.Store, d.encodeGraph); err != nil {
 		return nil, err
@@ -71,6 +71,17 @@ func (d *Decoder) stepGraph(_ *model.Scope, in []*Node) []*Node {
 	}
 	logProbs := LogSoftmax(Squeeze(f.logits(features), 1), -1)
 	return []*Node{logProbs, h, c, alpha}
+}
+
+// lengthOrderedChunks groups the words of split by source length, WordsPerCall at a time: the
+// padded source length (and so the attention's cost) of a chunk is then that of its own words,
+// and a chunk of short words stops as soon as they are spelled.
+func lengthOrderedChunks(split *datasets.P2GSplit, size int) [][]int {
+	order := datasets.Range(split.Len())
+	sort.SliceStable(order, func(a, b int) bool {
+		return len(split.Examples[order[a]].Phones) < len(split.Examples[order[b]].Phones)
+	})
+	return datasets.Chunks(order, size)
 }
 
 // chooser picks each row's next character from the log-probabilities [rows][V] at step t;
@@ -165,7 +176,7 @@ func (d *Decoder) Greedy(data *datasets.P2GData, split *datasets.P2GSplit, atten
 	if attention {
 		maps = make([][][]float32, split.Len())
 	}
-	for _, idx := range datasets.Chunks(datasets.Range(split.Len()), d.WordsPerCall) {
+	for _, idx := range lengthOrderedChunks(split, d.WordsPerCall) {
 		b := data.Batch(split, idx, d.WordsPerCall, 0, 0)
 		seqs := newSequences(b.Size)
 		weights, err := d.decodeBatch(b, func(t int, logProbs [][]float32) ([]int32, []int32, bool) {
@@ -293,7 +304,7 @@ func (d *Decoder) Nucleus(data *datasets.P2GData, split *datasets.P2GSplit, topP
 		return nil, fmt.Errorf("nucleus sampling needs 0 < p ≤ 1 and k ≥ 1; got p=%g, k=%d", topP, k)
 	}
 	samples := make([][]string, split.Len())
-	for _, idx := range datasets.Chunks(datasets.Range(split.Len()), d.WordsPerCall) {
+	for _, idx := range lengthOrderedChunks(split, d.WordsPerCall) {
 		rows := repeatEach(idx, k)
 		b := data.Batch(split, rows, d.WordsPerCall*k, 0, 0)
 		rngs := make([]*rand.Rand, len(rows))
@@ -340,7 +351,7 @@ func (d *Decoder) Beam(data *datasets.P2GData, split *datasets.P2GSplit, width i
 		return nil, fmt.Errorf("beam width must be ≥ 1, got %d", width)
 	}
 	words := make([]string, split.Len())
-	for _, idx := range datasets.Chunks(datasets.Range(split.Len()), d.WordsPerCall) {
+	for _, idx := range lengthOrderedChunks(split, d.WordsPerCall) {
 		b := data.Batch(split, repeatEach(idx, width), d.WordsPerCall*width, 0, 0)
 		beams := newBeams(d.WordsPerCall, width)
 		if _, err := d.decodeBatch(b, beams.step, false); err != nil {
@@ -422,14 +433,43 @@ func (b *beams) candidates(w int, logProbs [][]float32) []candidate {
 		}
 		lp := logProbs[r]
 		maskSpecials(lp)
-		for v, p := range lp {
-			if !math.IsInf(float64(p), -1) {
-				cands = append(cands, candidate{r, int32(v), b.score[r] + float64(p)})
-			}
+		// Only a beam's own top-width characters can be among the word's top-width candidates.
+		for _, v := range topK(lp, b.width) {
+			cands = append(cands, candidate{r, int32(v), b.score[r] + float64(lp[v])})
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	return cands[:min(len(cands), b.width)]
+}
+
+// topK returns the indices of the k largest finite values of x, largest first.
+func topK(x []float32, k int) []int {
+	var out []int
+	for range k {
+		best := -1
+		for i, v := range x {
+			if math.IsInf(float64(v), -1) || contains32(out, i) {
+				continue
+			}
+			if best < 0 || v > x[best] {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		out = append(out, best)
+	}
+	return out
+}
+
+func contains32(list []int, i int) bool {
+	for _, x := range list {
+		if x == i {
+			return true
+		}
+	}
+	return false
 }
 
 // best returns word w's highest-scoring beam.
