@@ -241,4 +241,4 @@ func Seq2SeqProgressReporter(label string) func(Seq2SeqProgress) {
 func BackendName(b compute.Backend) string { return fmt.Sprint(b.Name()) }
 
 // DefaultTopP is the nucleus mass used by the command and the lesson.
-const DefaultTopP = 0.6
+const DefaultTopP = 0.8
