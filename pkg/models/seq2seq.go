@@ -141,15 +141,12 @@ func (m *Seq2Seq) weights(g *Graph) weights {
 	for _, v := range m.Trainable {
 		w[v.Name()] = v.ValueGraph(g)
 	}
-	// The recurrences use the LSTM matrices in [out, in] layout, transposed once per graph: the
-	// Go backend's matmul then yields every step's weight gradient in that layout, and only their
-	// sum is transposed back, instead of one transpose per step.
-	for _, name := range []string{"enc_w_ih", "enc_w_hh"} {
-		w[name+"_T"] = TransposeAllAxes(w[name], 0, 2, 1)
-	}
-	for _, name := range []string{"dec_w_ih", "dec_w_hh"} {
-		w[name+"_T"] = Transpose(w[name], 0, 1)
-	}
+	// Each LSTM step does one product [x_t; h]·W with the input and recurrent matrices stacked
+	// and transposed to [out, in] once per graph: half the per-step products, and the Go
+	// backend then yields every step's weight gradient in that layout; only their sum is
+	// transposed back.
+	w["enc_w_T"] = TransposeAllAxes(Concatenate([]*Node{w["enc_w_ih"], w["enc_w_hh"]}, 1), 0, 2, 1) // [2, 4h, H+h]
+	w["dec_w_T"] = Transpose(Concatenate([]*Node{w["dec_w_ih"], w["dec_w_hh"]}, 0), 0, 1)           // [4H, 2H]
 	return w
 }
 
@@ -176,10 +173,9 @@ func embed(table, ids *Node) *Node {
 	return Mul(x, InsertAxes(notPad, -1))
 }
 
-// lstmCell is one LSTM step from the input projection xw = x·W_ih + b ([..., 4n]) and the
-// recurrent term hw = h·W_hh; gates in PyTorch's order i, f, g, o.
-func lstmCell(xw, hw, c *Node) (hNew, cNew *Node) {
-	gates := Add(xw, hw)
+// lstmCell is one LSTM step from the gate pre-activations x·W_ih + h·W_hh + b ([..., 4n]),
+// in PyTorch's order i, f, g, o.
+func lstmCell(gates, c *Node) (hNew, cNew *Node) {
 	n := gates.Shape().Dim(-1) / 4
 	last := gates.Rank() - 1
 	sig := Sigmoid(SliceAxis(gates, last, AxisRange(0, 2*n))) // i and f together
@@ -189,6 +185,12 @@ func lstmCell(xw, hw, c *Node) (hNew, cNew *Node) {
 	cNew = Add(Mul(f, c), Mul(i, g))
 	hNew = Mul(o, Tanh(cNew))
 	return
+}
+
+// decoderCell advances the decoder LSTM by one character embedding x [b, H].
+func (f *forwardCtx) decoderCell(x, h, c *Node) (hNew, cNew *Node) {
+	gates := addBias(Einsum("bi,ki->bk", Concatenate([]*Node{x, h}, -1), f.w["dec_w_T"]), f.w["dec_b"])
+	return lstmCell(gates, c)
 }
 
 // encoded is the encoder's result for a batch.
@@ -223,9 +225,10 @@ func (f *forwardCtx) encode(src, srcLen *Node) encoded {
 	// Step t advances the forward direction at position t and the backward one at S-1-t.
 	for t := range s {
 		back := s - 1 - t
-		xw := Add(Einsum("dbh,dkh->dbk", Stack([]*Node{x[t], x[back]}, 0), f.w["enc_w_ih_T"]), bias) // [2, b, 4h]
-		m := InsertAxes(Stack([]*Node{column(mask, t), column(mask, back)}, 0), -1)                  // [2, b, 1]
-		hNew, cNew := lstmCell(xw, Einsum("dbh,dkh->dbk", h, f.w["enc_w_hh_T"]), c)
+		in := Concatenate([]*Node{Stack([]*Node{x[t], x[back]}, 0), h}, -1)         // [2, b, H+h]
+		gates := Add(Einsum("dbi,dki->dbk", in, f.w["enc_w_T"]), bias)              // [2, b, 4h]
+		m := InsertAxes(Stack([]*Node{column(mask, t), column(mask, back)}, 0), -1) // [2, b, 1]
+		hNew, cNew := lstmCell(gates, c)
 		h = Add(h, Mul(m, Sub(hNew, h)))
 		c = Add(c, Mul(m, Sub(cNew, c)))
 		out := Mul(h, m)
@@ -260,8 +263,9 @@ func shapeF32(dims ...int) shapes.Shape { return shapes.Make(dtypes.Float32, dim
 func (f *forwardCtx) attend(enc encoded, dec *Node) (out, alpha *Node) {
 	query := Einsum("bth,hk->btk", dec, f.w["att_w_s"])           // [b, T, H]
 	e := Tanh(Add(InsertAxes(enc.proj, 1), InsertAxes(query, 2))) // [b, T, S, H]
-	scores := Einsum("btsh,h->bts", e, f.w["att_v"])              // [b, T, S]
-	notReal := MulScalar(OneMinus(InsertAxes(enc.mask, 1)), -1e9) // [b, 1, S]
+	// vᵀe as multiply-and-sum: its gradient is then a broadcast, not a transpose of [b,T,S,H].
+	scores := ReduceSum(Mul(e, Reshape(f.w["att_v"], 1, 1, 1, -1)), -1) // [b, T, S]
+	notReal := MulScalar(OneMinus(InsertAxes(enc.mask, 1)), -1e9)       // [b, 1, S]
 	alpha = Softmax(Add(scores, notReal), -1)
 	ctx := Einsum("bts,bsh->bth", alpha, enc.outputs) // [b, T, H]
 	out = Tanh(addBias(Einsum("btk,kh->bth", Concatenate([]*Node{ctx, dec}, -1), f.w["att_w_out"]), f.w["att_b_out"]))
@@ -280,9 +284,7 @@ func (f *forwardCtx) teacherForced(enc encoded, tgtIn *Node) *Node {
 	h, c := enc.h0, enc.c0
 	outs := make([]*Node, t)
 	for step := range t {
-		x := f.dropout(embed(f.w["tgt_emb"], column(tgtIn, step)))
-		xw := addBias(Einsum("bh,kh->bk", x, f.w["dec_w_ih_T"]), f.w["dec_b"])
-		h, c = lstmCell(xw, Einsum("bh,kh->bk", h, f.w["dec_w_hh_T"]), c)
+		h, c = f.decoderCell(f.dropout(embed(f.w["tgt_emb"], column(tgtIn, step))), h, c)
 		outs[step] = h
 	}
 	dec := Stack(outs, 1) // [b, T, H]

@@ -62,8 +62,7 @@ func (d *Decoder) stepGraph(_ *model.Scope, in []*Node) []*Node {
 	f := &forwardCtx{m: d.m, w: d.m.weights(prev.Graph())}
 	h = Gather(h, InsertAxes(parent, -1))
 	c = Gather(c, InsertAxes(parent, -1))
-	xw := addBias(Dot(embed(f.w["tgt_emb"], prev), f.w["dec_w_ih"]).Product(), f.w["dec_b"])
-	h, c = lstmCell(xw, Dot(h, f.w["dec_w_hh"]).Product(), c)
+	h, c = f.decoderCell(embed(f.w["tgt_emb"], prev), h, c)
 	features, alpha := InsertAxes(h, 1), ZerosLike(enc.mask)
 	if d.m.Config.Attention {
 		features, alpha = f.attend(enc, features)
