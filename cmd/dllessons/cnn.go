@@ -120,7 +120,7 @@ func cnnTrain(args []string) error {
 		}
 		results = append(results, res)
 	}
-	fmt.Print(models.ResultsTable(data, results).String())
+	fmt.Print(models.ResultsTable(results).String())
 	if len(results) > 1 {
 		resultsDir, _ := f.dirs(data, f.runs()[0])
 		return saveCurves(results, filepath.Join(resultsDir, "sweep"))
