@@ -13,13 +13,20 @@ import (
 // P2GDataEnv names a folder with the course's train.tsv, valid.tsv and test.tsv.
 const P2GDataEnv = "DLLESSONS_P2G_DATA"
 
+// BuiltinP2GName selects the built-in CMU dictionary set in LoadP2G and --data.
+const BuiltinP2GName = "builtin"
+
 // CourseP2GDir is where the course data sits relative to the module root.
 const CourseP2GDir = "../shared/data/hw2-q3"
 
 // LoadP2G loads the P2G data: from dir if given, else from $DLLESSONS_P2G_DATA, else from
 // ../shared/data/hw2-q3 beside the module root, else the built-in CMU dictionary set.
 // An explicitly named folder that is missing or broken is an error, never a silent fallback.
+// The name BuiltinP2GName asks for the built-in set even where the course data exists.
 func LoadP2G(dir string) (*P2GData, error) {
+	if dir == BuiltinP2GName {
+		return BuiltinP2G()
+	}
 	if dir == "" {
 		dir = os.Getenv(P2GDataEnv)
 	}

@@ -109,12 +109,15 @@ func TestShuffledBatchesDependOnSeedAndEpochOnly(t *testing.T) {
 }
 
 func TestBuiltinP2GHasTheCourseSizes(t *testing.T) {
-	d, err := BuiltinP2G()
+	d, err := LoadP2G(BuiltinP2GName)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d.Train.Len() != 10000 || d.Valid.Len() != 1000 || d.Test.Len() != 1000 {
 		t.Errorf("sizes %d/%d/%d", d.Train.Len(), d.Valid.Len(), d.Test.Len())
+	}
+	if d.Kind != "cmudict" {
+		t.Errorf("kind %q", d.Kind)
 	}
 	seen := map[string]bool{}
 	for _, s := range []*P2GSplit{d.Train, d.Valid, d.Test} {

@@ -1,0 +1,54 @@
+package models
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dllessons/dllessons/pkg/backend"
+)
+
+// TestRunSeq2SeqLessonWritesEveryResult runs the lesson's pipeline on a tiny data set with a
+// tiny budget (no checkpoint) and renders the lesson's tables from what it wrote.
+func TestRunSeq2SeqLessonWritesEveryResult(t *testing.T) {
+	data := tinyP2G(t)
+	dir := t.TempDir()
+	budget := Seq2SeqLessonBudget{Epochs: 1, MaxSteps: 2, TopP: 0.8, K: 3, BeamWidth: 2, Seed: 1}
+	origins, err := RunSeq2SeqLesson(backend.MustDefault(), data, budget, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(origins) != 2 || !strings.Contains(origins[0], "trained here") {
+		t.Errorf("origins %q", origins)
+	}
+	var results []*Seq2SeqResult
+	for _, m := range []string{"vanilla", "attention"} {
+		for _, d := range []string{"greedy", "nucleus", "beam"} {
+			r, err := LessonResult(dir, m, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Model != m || r.Decoding != d || len(r.History) != 1 || len(r.Examples) != data.Test.Len() {
+				t.Errorf("%s/%s: got model %q decoding %q, %d epochs, %d examples", m, d, r.Model, r.Decoding, len(r.History), len(r.Examples))
+			}
+			if (d == "nucleus") != (r.TestWERAtK != nil) {
+				t.Errorf("%s/%s: WER@k present = %v", m, d, r.TestWERAtK != nil)
+			}
+			results = append(results, r)
+		}
+	}
+	table := ComparisonTable("t", results...).String()
+	if !strings.Contains(table, "0.3087") || !strings.Contains(table, "0.651") {
+		t.Errorf("the comparison table lacks the report's values:\n%s", table)
+	}
+	if s := ExamplesTable("t", results[1], 3).String(); !strings.Contains(s, "cat") {
+		t.Errorf("examples table:\n%s", s)
+	}
+	if s := DecodingsTable("t", results...).String(); !strings.Contains(s, "beam width 2") {
+		t.Errorf("decodings table:\n%s", s)
+	}
+	if svg, err := os.ReadFile(filepath.Join(dir, "heatmaps.svg")); err != nil || !strings.Contains(string(svg), "<rect") {
+		t.Errorf("attention heat-maps: %v", err)
+	}
+}
