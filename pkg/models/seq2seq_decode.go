@@ -160,7 +160,7 @@ func rowsOf(t *tensors.Tensor, rows int) ([][]float32, error) {
 	return out, nil
 }
 
-// notOutputs are ids a decoder must never emit.
+// maskSpecials rules out PAD and the start symbol, which a decoder must never emit.
 func maskSpecials(logProbs []float32) {
 	logProbs[datasets.PAD] = float32(math.Inf(-1))
 	logProbs[datasets.SOS] = float32(math.Inf(-1))

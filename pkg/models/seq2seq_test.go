@@ -1,6 +1,7 @@
 package models
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -202,4 +203,21 @@ func TestLoadSeq2SeqRefusesOtherVocabularies(t *testing.T) {
 	if _, _, err := LoadSeq2Seq(dir, other); err == nil || !strings.Contains(err.Error(), "other vocabularies") {
 		t.Errorf("loading with other data: error %v", err)
 	}
+}
+
+// TestSeq2SeqDivergenceIsReportedClearly trains with an absurd learning rate: the loss becomes
+// NaN or infinite and TrainEpoch says so instead of training on.
+func TestSeq2SeqDivergenceIsReportedClearly(t *testing.T) {
+	data := tinyP2G(t)
+	opts := tinyOptions(false)
+	opts.LearningRate, opts.Epochs, opts.BatchSize = 1e30, 20, 2
+	tr, err := NewSeq2SeqTrainer(backend.MustDefault(), data, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = tr.Train()
+	if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "loss is") {
+		t.Fatalf("want a divergence error naming the loss, got %v", err)
+	}
+	t.Log(err)
 }

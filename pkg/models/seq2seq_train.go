@@ -244,7 +244,8 @@ func (t *Seq2SeqTrainer) TrainEpoch() (Seq2SeqEpoch, error) {
 			return Seq2SeqEpoch{}, err
 		}
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return Seq2SeqEpoch{}, fmt.Errorf("%w: seq2seq loss is %g at epoch %d step %d", ErrDiverged, loss, epoch, i+1)
+			return Seq2SeqEpoch{}, fmt.Errorf("%w: seq2seq loss is %g at epoch %d step %d (Adam learning rate %g)",
+				ErrDiverged, loss, epoch, i+1, t.Options.LearningRate)
 		}
 		sum += loss
 		if t.Options.OnStep != nil {
