@@ -145,7 +145,7 @@ func s2sTrainOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, attenti
 	opts.Epochs, opts.Seed, opts.CheckpointDir, opts.MaxSteps = f.epochs, f.seed, ckpt, f.maxSteps
 	var lastStep atomic.Int64
 	lastStep.Store(time.Now().UnixNano())
-	stop := watchStall(&lastStep, f.stall, ckpt)
+	stop := watchStall(&lastStep, f.stall, exitStalled(f.stall, ckpt))
 	defer close(stop)
 	report := models.Seq2SeqProgressReporter(name)
 	opts.OnStep = func(p models.Seq2SeqProgress) { lastStep.Store(time.Now().UnixNano()); report(p) }
@@ -179,9 +179,9 @@ func s2sTrainOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, attenti
 	return s2sTestOne(f, b, data, name)
 }
 
-// watchStall exits the process with a goroutine dump when no step finished for limit: a stuck
-// backend cannot be interrupted from inside, and the checkpoint lets a rerun continue.
-func watchStall(last *atomic.Int64, limit time.Duration, ckpt string) chan struct{} {
+// watchStall calls onStall once when no step finished for limit (last holds the Unix
+// nanoseconds of the last step); closing the returned channel stops it.
+func watchStall(last *atomic.Int64, limit time.Duration, onStall func()) chan struct{} {
 	stop := make(chan struct{})
 	go func() {
 		tick := time.NewTicker(limit / 10)
@@ -192,15 +192,24 @@ func watchStall(last *atomic.Int64, limit time.Duration, ckpt string) chan struc
 				return
 			case <-tick.C:
 				if time.Since(time.Unix(0, last.Load())) > limit {
-					_ = pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
-					fmt.Fprintf(os.Stderr, "\ndllessons seq2seq: no training step finished in %s: the run is stalled (goroutines above).\n"+
-						"Rerun the same command to resume from the last checkpoint in %s.\n", limit, ckpt)
-					os.Exit(3)
+					onStall()
+					return
 				}
 			}
 		}
 	}()
 	return stop
+}
+
+// exitStalled dumps the goroutines and exits: a stuck backend cannot be interrupted from
+// inside, and the checkpoint lets a rerun continue.
+func exitStalled(limit time.Duration, ckpt string) func() {
+	return func() {
+		_ = pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
+		fmt.Fprintf(os.Stderr, "\ndllessons seq2seq: no training step finished in %s: the run is stalled (goroutines above).\n"+
+			"Rerun the same command to resume from the last checkpoint in %s.\n", limit, ckpt)
+		os.Exit(3)
+	}
 }
 
 func s2sTest(args []string) error {
