@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,8 +18,16 @@ import (
 	"github.com/dllessons/dllessons/pkg/datasets"
 )
 
-// TorchPeerScript is the PyTorch reference used for speed comparisons.
-var TorchPeerScript = "/work/shared/peers/torch_reference.py"
+// TorchPeerScript is the PyTorch reference used for speed comparisons: ../shared/peers beside
+// the module root (where the course's shared folder sits), or $DLLESSONS_TORCH_PEER.
+var TorchPeerScript = torchPeerScript()
+
+func torchPeerScript() string {
+	if p := os.Getenv("DLLESSONS_TORCH_PEER"); p != "" {
+		return p
+	}
+	return filepath.Join(datasets.ModuleRoot(), "..", "shared", "peers", "torch_reference.py")
+}
 
 // TorchPython is the interpreter with Debian's python3-torch.
 var TorchPython = "/usr/bin/python3"
