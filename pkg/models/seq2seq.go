@@ -155,6 +155,8 @@ type forwardCtx struct {
 	m        *Seq2Seq
 	w        weights
 	training bool // dropout on
+	// encGates and decGates, when set, record the LSTMs' gate gradients (seq2seq_grad.go).
+	encGates, decGates *gateRecorder
 }
 
 func (f *forwardCtx) dropout(x *Node) *Node {
@@ -189,7 +191,7 @@ func lstmCell(gates, c *Node) (hNew, cNew *Node) {
 
 // decoderCell advances the decoder LSTM by one character embedding x [b, H].
 func (f *forwardCtx) decoderCell(x, h, c *Node) (hNew, cNew *Node) {
-	gates := addBias(Einsum("bi,ki->bk", Concatenate([]*Node{x, h}, -1), f.w["dec_w_T"]), f.w["dec_b"])
+	gates := addBias(f.decGates.gates("bi,ki->bk", Concatenate([]*Node{x, h}, -1), f.w["dec_w_T"]), f.w["dec_b"])
 	return lstmCell(gates, c)
 }
 
@@ -226,7 +228,7 @@ func (f *forwardCtx) encode(src, srcLen *Node) encoded {
 	for t := range s {
 		back := s - 1 - t
 		in := Concatenate([]*Node{Stack([]*Node{x[t], x[back]}, 0), h}, -1)         // [2, b, H+h]
-		gates := Add(Einsum("dbi,dki->dbk", in, f.w["enc_w_T"]), bias)              // [2, b, 4h]
+		gates := Add(f.encGates.gates("dbi,dki->dbk", in, f.w["enc_w_T"]), bias)    // [2, b, 4h]
 		m := InsertAxes(Stack([]*Node{column(mask, t), column(mask, back)}, 0), -1) // [2, b, 1]
 		hNew, cNew := lstmCell(gates, c)
 		h = Add(h, Mul(m, Sub(hNew, h)))

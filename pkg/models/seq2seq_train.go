@@ -189,13 +189,12 @@ func (t *Seq2SeqTrainer) createStateVariables() error {
 // trainStepGraph: one Adam step on src [b,S], srcLen [b], tgtIn, tgtOut [b,T]; returns the loss.
 func (t *Seq2SeqTrainer) trainStepGraph(_ *model.Scope, in []*Node) []*Node {
 	g := in[0].Graph()
-	f := &forwardCtx{m: t.Model, w: t.Model.weights(g), training: true}
-	loss := maskedCrossEntropy(f.teacherForced(f.encode(in[0], in[1]), in[2]), in[3])
+	f := &forwardCtx{m: t.Model, w: t.Model.weights(g), training: true, encGates: &gateRecorder{}, decGates: &gateRecorder{}}
+	loss, grads := f.lossAndGradients(in[0], in[1], in[2], in[3])
 	params := make([]*Node, len(t.Model.Trainable))
 	for i, v := range t.Model.Trainable {
 		params[i] = f.w[v.Name()]
 	}
-	grads := Gradient(loss, params...)
 	step := OnePlus(t.adamStep.ValueGraph(g))
 	t.adamStep.SetValueGraph(step)
 	// PyTorch's Adam: p -= lr · m̂ / (√v̂ + ε), m̂ = m/(1-β₁ᵗ), v̂ = v/(1-β₂ᵗ).
@@ -211,6 +210,27 @@ func (t *Seq2SeqTrainer) trainStepGraph(_ *model.Scope, in []*Node) []*Node {
 		t.Model.Trainable[i].SetValueGraph(Sub(p, update))
 	}
 	return []*Node{loss}
+}
+
+// lossAndGradients returns the masked cross-entropy and its gradient for every trainable
+// variable, in Model.Trainable's order. With gate recorders set, the LSTM matrices' gradients
+// come from them (seq2seq_grad.go) rather than from autodiff.
+func (f *forwardCtx) lossAndGradients(src, srcLen, tgtIn, tgtOut *Node) (*Node, []*Node) {
+	loss := maskedCrossEntropy(f.teacherForced(f.encode(src, srcLen), tgtIn), tgtOut)
+	params := make([]*Node, len(f.m.Trainable))
+	for i, v := range f.m.Trainable {
+		params[i] = f.w[v.Name()]
+	}
+	grads := Gradient(loss, params...)
+	if f.encGates != nil && f.decGates != nil {
+		manual := lstmWeightGrads(f.w, f.encGates, f.decGates)
+		for i, v := range f.m.Trainable {
+			if grad, ok := manual[v.Name()]; ok {
+				grads[i] = grad
+			}
+		}
+	}
+	return loss, grads
 }
 
 // Step runs one training step on a batch and returns its loss.
