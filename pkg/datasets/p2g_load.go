@@ -10,7 +10,8 @@ import (
 	"github.com/dllessons/dllessons/pkg/datasets/p2gdata"
 )
 
-// P2GDataEnv names a folder with the course's train.tsv, valid.tsv and test.tsv.
+// P2GDataEnv names a folder with the course's train.tsv, valid.tsv and test.tsv (or
+// BuiltinP2GName).
 const P2GDataEnv = "DLLESSONS_P2G_DATA"
 
 // BuiltinP2GName selects the built-in CMU dictionary set in LoadP2G and --data.
@@ -24,11 +25,11 @@ const CourseP2GDir = "../shared/data/hw2-q3"
 // An explicitly named folder that is missing or broken is an error, never a silent fallback.
 // The name BuiltinP2GName asks for the built-in set even where the course data exists.
 func LoadP2G(dir string) (*P2GData, error) {
-	if dir == BuiltinP2GName {
-		return BuiltinP2G()
-	}
 	if dir == "" {
 		dir = os.Getenv(P2GDataEnv)
+	}
+	if dir == BuiltinP2GName {
+		return BuiltinP2G()
 	}
 	if dir != "" {
 		return loadP2GFolder(dir)

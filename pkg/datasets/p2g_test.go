@@ -147,3 +147,11 @@ func TestLoadP2GFindsTheCourseDataBesideTheModule(t *testing.T) {
 		t.Errorf("got %s", d.Describe())
 	}
 }
+
+func TestLoadP2GBuiltinByEnvironment(t *testing.T) {
+	t.Setenv(P2GDataEnv, BuiltinP2GName)
+	d, err := LoadP2G("")
+	if err != nil || d.Kind != "cmudict" {
+		t.Fatalf("kind %v, error %v", d, err)
+	}
+}
