@@ -263,15 +263,36 @@ func shapeF32(dims ...int) shapes.Shape { return shapes.Make(dtypes.Float32, dim
 // attend applies Bahdanau attention to decoder outputs dec [b, T, H]: returns
 // tanh(W_out [c_t; s_t] + b) [b, T, H] and the weights α [b, T, S].
 func (f *forwardCtx) attend(enc encoded, dec *Node) (out, alpha *Node) {
-	query := Einsum("bth,hk->btk", dec, f.w["att_w_s"])           // [b, T, H]
-	e := Tanh(Add(InsertAxes(enc.proj, 1), InsertAxes(query, 2))) // [b, T, S, H]
-	// vᵀe as multiply-and-sum: its gradient is then a broadcast, not a transpose of [b,T,S,H].
-	scores := ReduceSum(Mul(e, Reshape(f.w["att_v"], 1, 1, 1, -1)), -1) // [b, T, S]
-	notReal := MulScalar(OneMinus(InsertAxes(enc.mask, 1)), -1e9)       // [b, 1, S]
+	query := Einsum("bth,hk->btk", dec, f.w["att_w_s"]) // [b, T, H]
+	scores := attentionScores(enc.proj, query, f.w["att_v"])
+	notReal := MulScalar(OneMinus(InsertAxes(enc.mask, 1)), -1e9) // [b, 1, S]
 	alpha = Softmax(Add(scores, notReal), -1)
 	ctx := Einsum("bts,bsh->bth", alpha, enc.outputs) // [b, T, H]
 	out = Tanh(addBias(Einsum("btk,kh->bth", Concatenate([]*Node{ctx, dec}, -1), f.w["att_w_out"]), f.w["att_b_out"]))
 	return out, alpha
+}
+
+// attentionScores returns vᵀ tanh(proj_i + query_t) [b, T, S] for proj [b, S, H] and
+// query [b, T, H]. The [b, T, S, H] energies dominate the step, and the Go backend runs each
+// element-wise op on one core but independent ops side by side: the batch is therefore split
+// into independent halves. vᵀe is a multiply-and-sum, whose gradient is a broadcast rather
+// than a transpose of the energies.
+func attentionScores(proj, query, v *Node) *Node {
+	b := proj.Shape().Dim(0)
+	parts := 1
+	if b >= 16 && b%2 == 0 {
+		parts = 2
+	}
+	scores := make([]*Node, parts)
+	for i := range parts {
+		rows := AxisRange(i*b/parts, (i+1)*b/parts)
+		e := Tanh(Add(InsertAxes(SliceAxis(proj, 0, rows), 1), InsertAxes(SliceAxis(query, 0, rows), 2)))
+		scores[i] = ReduceSum(Mul(e, Reshape(v, 1, 1, 1, -1)), -1)
+	}
+	if parts == 1 {
+		return scores[0]
+	}
+	return Concatenate(scores, 0)
 }
 
 // logits maps decoder features [b, T, H] to characters [b, T, V] with the tied embedding.
