@@ -71,10 +71,15 @@ func TimeCNNStep(backend compute.Backend, variant CNNVariant, batch, warmup, ste
 // TimeTorchStep runs the PyTorch peer for the variant and batch with each thread count and
 // returns the fastest median.
 func TimeTorchStep(variant CNNVariant, batch, steps int, threads ...int) (StepTiming, error) {
+	return fastestTorchPeer(threads, "--task", variant.Name(), "--batch", strconv.Itoa(batch), "--steps", strconv.Itoa(steps))
+}
+
+// fastestTorchPeer runs the PyTorch peer with args once per thread count and returns the
+// timing with the lowest median.
+func fastestTorchPeer(threads []int, args ...string) (StepTiming, error) {
 	best := StepTiming{}
 	for _, th := range threads {
-		cmd := exec.Command(TorchPython, TorchPeerScript, "--task", variant.Name(), "--batch", strconv.Itoa(batch),
-			"--threads", strconv.Itoa(th), "--steps", strconv.Itoa(steps))
+		cmd := exec.Command(TorchPython, append([]string{TorchPeerScript, "--threads", strconv.Itoa(th)}, args...)...)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()

@@ -1,12 +1,9 @@
 package models
 
 import (
-	"bytes"
 	"fmt"
-	"os/exec"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gomlx/compute"
@@ -69,27 +66,8 @@ func TimeTorchSeq2Seq(attention bool, batch, steps int, threads ...int) (StepTim
 	if attention {
 		task = "s2s-attn"
 	}
-	best := StepTiming{}
-	for _, th := range threads {
-		cmd := exec.Command(TorchPython, TorchPeerScript, "--task", task, "--batch", strconv.Itoa(batch),
-			"--threads", strconv.Itoa(th), "--steps", strconv.Itoa(steps),
-			"--src-len", strconv.Itoa(Seq2SeqBenchLen), "--tgt-len", strconv.Itoa(Seq2SeqBenchLen))
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return StepTiming{}, fmt.Errorf("PyTorch peer %s: %w: %s", TorchPeerScript, err, strings.TrimSpace(stderr.String()))
-		}
-		timing, err := parseTorchResult(out)
-		if err != nil {
-			return StepTiming{}, err
-		}
-		timing.Threads = th
-		if best.Median == 0 || timing.Median < best.Median {
-			best = timing
-		}
-	}
-	return best, nil
+	return fastestTorchPeer(threads, "--task", task, "--batch", strconv.Itoa(batch), "--steps", strconv.Itoa(steps),
+		"--src-len", strconv.Itoa(Seq2SeqBenchLen), "--tgt-len", strconv.Itoa(Seq2SeqBenchLen))
 }
 
 // Seq2SeqBench is one benchmark run: GoMLX against the PyTorch peer in the same process tree.
