@@ -50,3 +50,10 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Fatal("missing file gave no error")
 	}
 }
+
+func TestProgressReporterRunsAFullEpochInATerminal(t *testing.T) {
+	report := ProgressReporter("test")
+	for step := 1; step <= 3; step++ {
+		report(Progress{Epoch: 1, Epochs: 1, Step: step, Steps: 3, Loss: 1 / float64(step)})
+	}
+}

@@ -9,8 +9,6 @@ import (
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/janpfeifer/gonb/gonbui"
-	"github.com/schollz/progressbar/v3"
 	"gonum.org/v1/plot"
 
 	"github.com/dllessons/dllessons/pkg/datasets"
@@ -177,36 +175,8 @@ func ExampleGrid(data *datasets.Images, perClass int) *plots.ImageGrid {
 		Rows: rows, Size: datasets.ImageSize, Scale: 2}
 }
 
-// ProgressReporter returns an OnStep callback showing live progress: an HTML line updated in
-// place in a notebook (every second), a progress bar in a terminal.
-func ProgressReporter(label string) func(CNNProgress) {
-	if gonbui.IsNotebook {
-		id := gonbui.UniqueID()
-		gonbui.DisplayHTML(fmt.Sprintf(`<div id="%s">%s: starting…</div>`, id, label))
-		var last time.Time
-		start := time.Now()
-		return func(p CNNProgress) {
-			if time.Since(last) < time.Second && !(p.Step == p.Steps && p.Epoch == p.Epochs) {
-				return
-			}
-			last = time.Now()
-			gonbui.UpdateHTML(id, fmt.Sprintf("%s: epoch %d/%d, step %d/%d, loss %.3f, %s elapsed",
-				label, p.Epoch, p.Epochs, p.Step, p.Steps, p.Loss, time.Since(start).Round(time.Second)))
-		}
-	}
-	var bar *progressbar.ProgressBar
-	return func(p CNNProgress) {
-		if bar == nil || p.Step == 1 {
-			bar = progressbar.NewOptions(p.Steps, progressbar.OptionSetDescription(fmt.Sprintf("%s epoch %d/%d", label, p.Epoch, p.Epochs)),
-				progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond),
-				progressbar.OptionClearOnFinish())
-		}
-		_ = bar.Set(p.Step)
-		if p.Step%50 == 0 || p.Step == p.Steps {
-			bar.Describe(fmt.Sprintf("%s epoch %d/%d loss %.3f", label, p.Epoch, p.Epochs, p.Loss))
-		}
-	}
-}
+// ProgressReporter shows a CNN run's progress live (see lesson.ProgressReporter).
+func ProgressReporter(label string) func(CNNProgress) { return lesson.ProgressReporter(label) }
 
 // SweepBudget is how much of the schedule a lesson run does.
 type SweepBudget struct {

@@ -17,6 +17,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/lesson"
 )
 
 // CNNOptions is one training run as the course did it: plain SGD (no momentum, no weight decay)
@@ -42,11 +43,7 @@ func DefaultCNNOptions(variant CNNVariant, lr float64) CNNOptions {
 }
 
 // CNNProgress is reported after each training step.
-type CNNProgress struct {
-	Epoch, Epochs int // 1-based
-	Step, Steps   int // within the epoch, 1-based
-	Loss          float64
-}
+type CNNProgress = lesson.Progress
 
 // CNNEpoch is one epoch's record.
 type CNNEpoch struct {

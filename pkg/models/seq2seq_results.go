@@ -10,10 +10,9 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
-	"github.com/janpfeifer/gonb/gonbui"
-	"github.com/schollz/progressbar/v3"
 
 	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/lesson"
 	"github.com/dllessons/dllessons/pkg/metrics"
 )
 
@@ -206,35 +205,9 @@ func LoadSeq2Seq(dir string, data *datasets.P2GData) (*Seq2Seq, string, error) {
 	return m, record, nil
 }
 
-// Seq2SeqProgressReporter shows training progress: a live line in a notebook, a progress bar in
-// a terminal.
+// Seq2SeqProgressReporter shows a seq2seq run's progress live (see lesson.ProgressReporter).
 func Seq2SeqProgressReporter(label string) func(Seq2SeqProgress) {
-	if gonbui.IsNotebook {
-		id := gonbui.UniqueID()
-		gonbui.DisplayHTML(fmt.Sprintf(`<div id="%s">%s: starting…</div>`, id, label))
-		var last time.Time
-		start := time.Now()
-		return func(p Seq2SeqProgress) {
-			if time.Since(last) < time.Second && p.Step != p.Steps {
-				return
-			}
-			last = time.Now()
-			gonbui.UpdateHTML(id, fmt.Sprintf("%s: epoch %d/%d, step %d/%d, loss %.3f, %s elapsed",
-				label, p.Epoch, p.Epochs, p.Step, p.Steps, p.Loss, time.Since(start).Round(time.Second)))
-		}
-	}
-	var bar *progressbar.ProgressBar
-	return func(p Seq2SeqProgress) {
-		if bar == nil || p.Step == 1 {
-			bar = progressbar.NewOptions(p.Steps, progressbar.OptionSetDescription(fmt.Sprintf("%s epoch %d/%d", label, p.Epoch, p.Epochs)),
-				progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(500*time.Millisecond),
-				progressbar.OptionClearOnFinish())
-		}
-		_ = bar.Set(p.Step)
-		if p.Step%20 == 0 || p.Step == p.Steps {
-			bar.Describe(fmt.Sprintf("%s epoch %d/%d loss %.3f", label, p.Epoch, p.Epochs, p.Loss))
-		}
-	}
+	return lesson.ProgressReporter(label)
 }
 
 // BackendName is for records.

@@ -13,6 +13,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/lesson"
 	"github.com/dllessons/dllessons/pkg/metrics"
 )
 
@@ -42,10 +43,7 @@ func DefaultSeq2SeqOptions(attention bool) Seq2SeqOptions {
 }
 
 // Seq2SeqProgress is reported after each training step.
-type Seq2SeqProgress struct {
-	Epoch, Epochs, Step, Steps int
-	Loss                       float64
-}
+type Seq2SeqProgress = lesson.Progress
 
 // Seq2SeqEpoch is one epoch's record.
 type Seq2SeqEpoch struct {
