@@ -12,8 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/janpfeifer/gonb/gonbui"
 )
 
 // ImageGrid lays out labelled RGB images (H×W×3 bytes each, channels last) as rows of one class
@@ -108,15 +106,6 @@ func ConfusionSVG(title string, names []string, counts [][]int) string {
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
-}
-
-// ShowSVG displays an SVG document in a notebook, or prints a one-line note elsewhere.
-func ShowSVG(name, svg string) {
-	if gonbui.IsNotebook {
-		gonbui.DisplaySVG(svg)
-		return
-	}
-	fmt.Printf("[figure %q: %d bytes of SVG]\n", name, len(svg))
 }
 
 // SaveSVG writes an SVG document to path, creating its directory.

@@ -84,15 +84,20 @@ func Show(p *plot.Plot) error {
 	if err != nil {
 		return err
 	}
-	if gonbui.IsNotebook {
-		gonbui.DisplaySVG(svg)
-		// Displays travel to Jupyter asynchronously: wait for this one, or a headless run may
-		// close the cell before the figure arrives.
-		gonbui.Sync()
-	} else {
-		fmt.Printf("[figure %q: %d bytes of SVG]\n", p.Title.Text, len(svg))
-	}
+	ShowSVG(p.Title.Text, svg)
 	return nil
+}
+
+// ShowSVG displays an SVG document in a GoNB notebook; outside one it prints a one-line note.
+func ShowSVG(name, svg string) {
+	if !gonbui.IsNotebook {
+		fmt.Printf("[figure %q: %d bytes of SVG]\n", name, len(svg))
+		return
+	}
+	gonbui.DisplaySVG(svg)
+	// Displays travel to Jupyter asynchronously: wait for this one, or a headless run may close
+	// the cell before the figure arrives (it happened: a lesson lost its heat-maps).
+	gonbui.Sync()
 }
 
 // Save writes p to path; the format follows the extension (.svg, .png, .pdf).
