@@ -277,16 +277,23 @@ func (t *CNNTrainer) TrainEpoch(train, val *datasets.ImageSet) (CNNEpoch, error)
 
 // saveCheckpoint stores weights, RNG state and history together (no-op without a directory).
 func (t *CNNTrainer) saveCheckpoint() error {
-	if t.ckpt == nil {
+	return saveWithState(t.ckpt, t.Model.Store, historyParam, t.History, "cnn", t.Options.CheckpointDir)
+}
+
+// saveWithState stores state as JSON in the store's parameter param, then saves the checkpoint
+// (weights, RNG state and that parameter together), so a resumed run gets all of them back.
+// It does nothing when ckpt is nil (training without a checkpoint directory).
+func saveWithState(ckpt *checkpoint.Handler, store *model.Store, param string, state any, label, dir string) error {
+	if ckpt == nil {
 		return nil
 	}
-	h, err := json.Marshal(t.History)
+	data, err := json.Marshal(state)
 	if err != nil {
 		return err
 	}
-	t.Model.Store.SetParam("/"+historyParam, string(h))
-	if err := t.ckpt.Save(); err != nil {
-		return fmt.Errorf("cnn checkpoint %q: %w", t.Options.CheckpointDir, err)
+	store.SetParam("/"+param, string(data))
+	if err := ckpt.Save(); err != nil {
+		return fmt.Errorf("%s checkpoint %q: %w", label, dir, err)
 	}
 	return nil
 }

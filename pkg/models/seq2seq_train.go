@@ -310,22 +310,13 @@ func (t *Seq2SeqTrainer) UseBest() error {
 	return copyValues(t.Model.Trainable, t.best)
 }
 
+// saveCheckpoint stores weights, RNG state, history and the best epoch together.
 func (t *Seq2SeqTrainer) saveCheckpoint() error {
-	if t.ckpt == nil {
-		return nil
-	}
-	h, err := json.Marshal(struct {
+	state := struct {
 		History   []Seq2SeqEpoch
 		BestEpoch int
-	}{t.History, t.BestEpoch})
-	if err != nil {
-		return err
-	}
-	t.Model.Store.SetParam("/"+s2sHistoryParam, string(h))
-	if err := t.ckpt.Save(); err != nil {
-		return fmt.Errorf("seq2seq checkpoint %q: %w", t.Options.CheckpointDir, err)
-	}
-	return nil
+	}{t.History, t.BestEpoch}
+	return saveWithState(t.ckpt, t.Model.Store, s2sHistoryParam, state, "seq2seq", t.Options.CheckpointDir)
 }
 
 // Train runs (or resumes) the remaining epochs.
