@@ -6,7 +6,10 @@
 SHELL := /bin/bash
 GOBIN_DIR := $(shell go env GOPATH 2>/dev/null || echo $(HOME)/go)/bin
 export PATH := $(PATH):/usr/local/go/bin:$(GOBIN_DIR)
-# The Go backend's SIMD kernels: same build settings for the CLI, tests, benchmarks and kernel.
+# Go 1.27, which GoMLX v0.28.16 needs; the go command fetches it from the module proxy once
+# (a machine's own Go, often GOTOOLCHAIN=local, would refuse the module). The Go backend's SIMD
+# kernels. Same build settings for the CLI, tests, benchmarks and the GoNB kernel (pkg/notebooks).
+export GOTOOLCHAIN := go1.27.3
 export GOEXPERIMENT := simd
 export GOMLX_NO_AUTO_INSTALL := 1
 

@@ -4,5 +4,5 @@
 # Prints ratios Go/PyTorch ("x-torch": lower is better).
 set -eu
 cd "$(dirname "$0")/.."
-GOEXPERIMENT=simd GOMLX_NO_AUTO_INSTALL=1 exec go test ./pkg/models -run '^$' \
+GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd GOMLX_NO_AUTO_INSTALL=1 exec go test ./pkg/models -run '^$' \
 	-bench 'CNNTrainStepVsPyTorch' -benchtime 1x -timeout 30m "$@"

@@ -9,5 +9,5 @@ if ! dpkg-query -W -f='${Status}' python3-torch 2>/dev/null | grep -q "install o
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-torch >/dev/null
 fi
-export GOEXPERIMENT=simd GOMLX_NO_AUTO_INSTALL=1
+export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd GOMLX_NO_AUTO_INSTALL=1
 go test ./pkg/models -run '^$' -bench 'VsPyTorch' -benchtime 1x -timeout 60m "$@"

@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH)/bin"
+# go.mod needs Go 1.27: the go command fetches this release from the module proxy once.
+export GOTOOLCHAIN=go1.27.3
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 
 # Debian packages. Jupyter comes from Debian (there is no PyPI here); /usr/bin/python3 runs it.
@@ -24,7 +26,7 @@ fi
 # Go tools for GoNB (exact versions: the proxy refuses some version lists).
 command -v goimports >/dev/null || go install golang.org/x/tools/cmd/goimports@v0.38.0
 command -v gopls >/dev/null || go install golang.org/x/tools/gopls@v0.21.0
-if ! gonb -V 2>/dev/null | grep -q 'v0.11.3'; then
+if ! gonb -V 2>/dev/null | grep -q 'v0.11.5'; then
   (cd tools/gonb && go install github.com/janpfeifer/gonb)
 fi
 

@@ -11,17 +11,17 @@ func TestVersionsFromBuildInfo(t *testing.T) {
 	info := &debug.BuildInfo{
 		Main: debug.Module{Path: "gonb_1234"},
 		Deps: []*debug.Module{
-			{Path: GoMLXModule, Version: "v0.28.2"},
-			{Path: GoNBModule, Version: "v0.11.3"},
+			{Path: GoMLXModule, Version: "v0.28.16"},
+			{Path: GoNBModule, Version: "v0.11.5"},
 			{Path: LessonsModule, Version: "v0.0.0", Replace: &debug.Module{Path: "/home/someone/dllessons", Version: "(devel)"}},
 		},
 	}
-	v := versionsFrom("go1.26.8", info)
-	want := Versions{Go: "go1.26.8", GoMLX: "v0.28.2", GoNB: "v0.11.3", Lessons: "local copy"}
+	v := versionsFrom("go1.27.3", info)
+	want := Versions{Go: "go1.27.3", GoMLX: "v0.28.16", GoNB: "v0.11.5", Lessons: "local copy"}
 	if v != want {
 		t.Fatalf("versionsFrom = %+v, want %+v", v, want)
 	}
-	if s := v.String(); strings.Contains(s, "/home/") || !strings.Contains(s, "GoMLX     v0.28.2") {
+	if s := v.String(); strings.Contains(s, "/home/") || !strings.Contains(s, "GoMLX     v0.28.16") {
 		t.Errorf("String() = %q", s)
 	}
 }

@@ -207,7 +207,7 @@ func (m *CNN) variable(scope, name string) *model.Variable {
 // [batch, 6]. training selects batch statistics and active dropout.
 func (m *CNN) LogProbs(images *Node, training bool) *Node {
 	g := images.Graph()
-	m.Store.SetTraining(g, training)
+	readVariablesAsParameters(m.Store, g, training)
 	scope := m.Store.RootScope().In("dropout")
 	x := images
 	for i := range CNNChannels {

@@ -53,7 +53,7 @@ type denseCache struct {
 // Batch-norm running averages are updated as a side effect (as in LogProbs(…, true)).
 func (m *CNN) LossAndGradients(images, labels *Node) (loss *Node, grads []*Node) {
 	g := images.Graph()
-	m.Store.SetTraining(g, true)
+	readVariablesAsParameters(m.Store, g, true)
 	x := images
 	blocks := make([]*blockCache, len(CNNChannels))
 	for i := range CNNChannels {

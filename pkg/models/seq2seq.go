@@ -137,6 +137,7 @@ func (m *Seq2Seq) NumParams() int {
 type weights map[string]*Node
 
 func (m *Seq2Seq) weights(g *Graph) weights {
+	readVariablesAsParameters(m.Store, g, false) // dropout follows forwardCtx.training
 	w := weights{}
 	for _, v := range m.Trainable {
 		w[v.Name()] = v.ValueGraph(g)

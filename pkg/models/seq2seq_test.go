@@ -206,7 +206,7 @@ func TestLoadSeq2SeqRefusesOtherVocabularies(t *testing.T) {
 }
 
 // TestSeq2SeqDivergenceIsReportedClearly trains with an absurd learning rate: the loss becomes
-// NaN or infinite and TrainEpoch says so instead of training on.
+// NaN, infinite or huge, and TrainEpoch says so instead of training on.
 func TestSeq2SeqDivergenceIsReportedClearly(t *testing.T) {
 	data := tinyP2G(t)
 	opts := tinyOptions(false)

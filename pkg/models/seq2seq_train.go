@@ -3,7 +3,6 @@ package models
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/gomlx/compute"
@@ -261,7 +260,7 @@ func (t *Seq2SeqTrainer) TrainEpoch() (Seq2SeqEpoch, error) {
 		if err != nil {
 			return Seq2SeqEpoch{}, err
 		}
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		if diverged(loss) {
 			return Seq2SeqEpoch{}, fmt.Errorf("%w: seq2seq loss is %g at epoch %d step %d (Adam learning rate %g)",
 				ErrDiverged, loss, epoch, i+1, t.Options.LearningRate)
 		}

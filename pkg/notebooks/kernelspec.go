@@ -8,9 +8,13 @@ import (
 	"strings"
 )
 
+// GoToolchain is the Go release the module needs (go.mod says go 1.27), as the Makefile sets it.
+const GoToolchain = "go1.27.3"
+
 // KernelEnv is the environment the GoNB kernel needs so that notebook cells build and run like
-// the CLI, tests and benchmarks: the Go backend's SIMD kernels (GOEXPERIMENT=simd made the CNN
-// train step ~2.5x faster), no XLA plugin download, and a PATH with go, goimports and gopls.
+// the CLI, tests and benchmarks: Go 1.27, the Go backend's SIMD kernels (GOEXPERIMENT=simd made
+// the CNN train step ~2.5x faster), no XLA plugin download, and a PATH with go, goimports and
+// gopls.
 func KernelEnv() map[string]string {
 	gopath := os.Getenv("GOPATH")
 	if gopath == "" {
@@ -24,6 +28,7 @@ func KernelEnv() map[string]string {
 		}
 	}
 	return map[string]string{
+		"GOTOOLCHAIN":           GoToolchain,
 		"GOEXPERIMENT":          "simd",
 		"GOMLX_NO_AUTO_INSTALL": "1",
 		"PATH":                  path,

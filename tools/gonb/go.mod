@@ -1,10 +1,10 @@
-// Pins GoNB: `go install github.com/janpfeifer/gonb@v0.11.3` is refused by the module proxy
+// Pins GoNB: `go install github.com/janpfeifer/gonb@v0.11.5` is refused by the module proxy
 // here (it asks for the version list), so set-up installs it from this module instead.
 module github.com/dllessons/dllessons/tools/gonb
 
 go 1.26
 
-require github.com/janpfeifer/gonb v0.11.3
+require github.com/janpfeifer/gonb v0.11.5
 
 require (
 	github.com/fatih/color v1.18.0 // indirect
