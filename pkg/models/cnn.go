@@ -257,29 +257,42 @@ func (m *CNN) conv3x3(scope string, x *Node) *Node {
 // padded by one), tap (ky, kx) in row-major order, each tap's c channels contiguous. flip=0 gives
 // the forward convolution's patches; flip=1 reads tap (ky, kx) at offset (2−ky, 2−kx), the
 // neighbourhoods a transposed ("full") convolution needs to carry gradients back to the input.
+//
+// It is one Gather of pixel rows from x as a [b·h·w, c] matrix with a row of zeros appended
+// for the taps outside the image: the Go backend's Gather copies whole rows, while slicing
+// nine shifted views copied element by element and took a quarter of a CNN train step.
 func Im2Col3x3(x *Node, flip int) *Node {
+	g := x.Graph()
 	dims := x.Shape().Dimensions
 	b, h, w, c := dims[0], dims[1], dims[2], dims[3]
-	padded := PadSpatial1(x)
-	views := make([]*Node, 0, 9)
-	for ky := range 3 {
-		for kx := range 3 {
-			oy, ox := ky+flip*(2-2*ky), kx+flip*(2-2*kx)
-			views = append(views, Slice(padded, AxisRange(), AxisRange(oy, oy+h), AxisRange(ox, ox+w), AxisRange()))
-		}
-	}
-	return Reshape(Concatenate(views, -1), b*h*w, 9*c)
+	rows := Concatenate([]*Node{Reshape(x, b*h*w, c), Zeros(g, shapesMake(x.DType(), 1, c))}, 0)
+	idx := Const(g, tensors.FromFlatDataAndDimensions(im2colRows(b, h, w, flip), b*h*w*9, 1))
+	return Reshape(Gather(rows, idx), b*h*w, 9*c)
 }
 
-// PadSpatial1 zero-pads axes 1 and 2 of x [b, h, w, c] by one on each side, by concatenation:
-// GoMLX's Pad op has no gradient on the Go backend.
-func PadSpatial1(x *Node) *Node {
-	dims := x.Shape().Dimensions
-	b, h, w, c := dims[0], dims[1], dims[2], dims[3]
-	zeroRow := Zeros(x.Graph(), shapesMake(x.DType(), b, 1, w, c))
-	x = Concatenate([]*Node{zeroRow, x, zeroRow}, 1)
-	zeroCol := Zeros(x.Graph(), shapesMake(x.DType(), b, h+2, 1, c))
-	return Concatenate([]*Node{zeroCol, x, zeroCol}, 2)
+// im2colRows lists, for every pixel of a [b, h, w] grid and each of its 9 taps, the pixel row
+// the tap reads, or b·h·w (the zero row) where the tap falls in the padding.
+func im2colRows(b, h, w, flip int) []int32 {
+	rows := make([]int32, 0, b*h*w*9)
+	zero := int32(b * h * w)
+	for img := range b {
+		for y := range h {
+			for x := range w {
+				for ky := range 3 {
+					for kx := range 3 {
+						oy, ox := ky+flip*(2-2*ky), kx+flip*(2-2*kx)
+						sy, sx := y+oy-1, x+ox-1
+						if sy < 0 || sy >= h || sx < 0 || sx >= w {
+							rows = append(rows, zero)
+						} else {
+							rows = append(rows, int32((img*h+sy)*w+sx))
+						}
+					}
+				}
+			}
+		}
+	}
+	return rows
 }
 
 // MaxPool2x2 takes the maximum of each 2×2 window (stride 2) of x [b, h, w, c] with h, w even,

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
 )
 
@@ -212,13 +211,12 @@ func (m *CNN) dropoutMask(x *Node) *Node {
 	return MulScalar(keep, 1/(1-m.Dropout))
 }
 
-// sumOverRows sums x over all axes but the last, as a product with a row of ones: the Go
-// backend's matmul kernel is vectorised while its reductions walk an index iterator per element.
+// sumOverRows sums x over all axes but the last, as one reduction over the leading axis of
+// x [rows, features]: the Go backend has a vectorised kernel for exactly that (measured faster
+// than a product with a row of ones, which it replaced when GoMLX moved to v0.28.16).
 func sumOverRows(x *Node) *Node {
 	features := x.Shape().Dimensions[x.Rank()-1]
-	rows := x.Shape().Size() / features
-	ones := Ones(x.Graph(), shapes.Make(x.DType(), 1, rows))
-	return Reshape(Dot(ones, Reshape(x, rows, features)).Product(), features)
+	return ReduceSum(Reshape(x, -1, features), 0)
 }
 
 // batchNormTrain normalises with batch statistics, moves the running averages (as batchNorm
