@@ -21,22 +21,24 @@ import (
 )
 
 func init() {
-	register("seq2seq", "phoneme-to-spelling seq2seq (BiLSTM, attention, nucleus, beam): train|test|bench", runSeq2seq)
+	register("seq2seq", "phoneme-to-spelling seq2seq (BiLSTM, attention, nucleus, beam): train|test|tune-p|bench", runSeq2seq)
 }
 
 func runSeq2seq(args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: dllessons seq2seq train|test|bench [flags]  (-h after a subcommand for its flags)")
+		return fmt.Errorf("usage: dllessons seq2seq train|test|tune-p|bench [flags]  (-h after a subcommand for its flags)")
 	}
 	switch args[0] {
 	case "train":
 		return s2sTrain(args[1:])
 	case "test":
 		return s2sTest(args[1:])
+	case "tune-p":
+		return s2sTuneP(args[1:])
 	case "bench":
 		return s2sBench(args[1:])
 	}
-	return fmt.Errorf("unknown seq2seq subcommand %q: use train, test or bench", args[0])
+	return fmt.Errorf("unknown seq2seq subcommand %q: use train, test, tune-p or bench", args[0])
 }
 
 // s2sFlags are the flags train and test share.
@@ -225,6 +227,48 @@ func s2sTest(args []string) error {
 		if err := s2sTestOne(f, b, data, models.Seq2SeqConfig{Attention: attention}.Name()); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// s2sTuneP scores nucleus sampling of each exported model on the validation split at several p
+// (the test words stay unseen) and writes <data>-<model>-nucleus-validation.json.
+func s2sTuneP(args []string) error {
+	f, err := parseS2SFlags("tune-p", args)
+	if err != nil {
+		return err
+	}
+	b, data, err := f.load()
+	if err != nil {
+		return err
+	}
+	for _, attention := range f.models() {
+		name := models.Seq2SeqConfig{Attention: attention}.Name()
+		_, modelDir, prefix := f.paths(data, name)
+		m, _, err := models.LoadSeq2Seq(modelDir, data)
+		if err != nil {
+			return fmt.Errorf("%w (train it first with the same --data and --out)", err)
+		}
+		dec, err := m.NewDecoder(b)
+		if err != nil {
+			return err
+		}
+		points, best, err := models.NucleusSweep(dec, data, data.Valid, "valid", models.TopPCandidates, f.k, f.seed)
+		if err != nil {
+			return err
+		}
+		table := lesson.Table{Title: fmt.Sprintf("%s: nucleus sampling on the validation split (k = %d, seed %d)", name, f.k, f.seed),
+			Headers: []string{"p", "CER", "WER", "WER@k"}}
+		for _, p := range points {
+			table.AddRow(p.TopP, p.CER, p.WER, p.WERAtK)
+		}
+		fmt.Print(table.String())
+		fmt.Printf("lowest WER@%d at p = %g\n", f.k, best)
+		path := prefix + "-nucleus-validation.json"
+		if err := lesson.WriteJSON(path, map[string]any{"model": name, "best_top_p": best, "points": points}); err != nil {
+			return err
+		}
+		fmt.Println("wrote", path)
 	}
 	return nil
 }

@@ -1,9 +1,16 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/lesson"
+	"github.com/dllessons/dllessons/pkg/models"
 )
 
 func TestWatchStallFiresOnlyWithoutProgress(t *testing.T) {
@@ -35,5 +42,34 @@ func TestParseS2SFlagsRejectsUnknownModel(t *testing.T) {
 	f, err := parseS2SFlags("train", nil)
 	if err != nil || f.epochs != 20 || f.seed != 42 || f.k != 3 || len(f.models()) != 2 {
 		t.Errorf("defaults: %+v, %v", f, err)
+	}
+}
+
+// TestTrainThenTuneP runs the command on a tiny data set: train one epoch of a few steps, then
+// score nucleus sampling on the validation split at every candidate p.
+func TestTrainThenTuneP(t *testing.T) {
+	data, out := t.TempDir(), t.TempDir()
+	lines := "k æ t\tcat\nd ɔ ɡ\tdog\nf ɪ ʃ\tfish\nb ɝ d\tbird\n"
+	for _, f := range datasets.P2GSplitFiles {
+		if err := os.WriteFile(filepath.Join(data, f), []byte(lines), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	common := []string{"--data", data, "--out", out, "--model", "vanilla"}
+	if err := s2sTrain(append([]string{"--epochs", "1", "--max-steps", "2"}, common...)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s2sTuneP(common); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		BestTopP float64               `json:"best_top_p"`
+		Points   []models.NucleusPoint `json:"points"`
+	}
+	if err := lesson.ReadJSON(filepath.Join(out, "course-vanilla-nucleus-validation.json"), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Points) != len(models.TopPCandidates) || !slices.Contains(models.TopPCandidates, got.BestTopP) || got.Points[0].Split != "valid" {
+		t.Errorf("tune-p wrote %+v", got)
 	}
 }

@@ -3,6 +3,7 @@ package hopfield
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/dllessons/dllessons/pkg/backend"
@@ -371,5 +372,25 @@ func TestLessonFigures(t *testing.T) {
 	}
 	if _, err := EnergyTraceFigure("t", trajs2); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestGradientCheckTable: single-precision gradients agree with finite differences to float32
+// accuracy, in every column and row.
+func TestGradientCheckTable(t *testing.T) {
+	table, err := GradientCheckTable(testBackend(t), 1, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(table.Rows) != 3 {
+		t.Fatalf("%d rows, want 3", len(table.Rows))
+	}
+	for _, row := range table.Rows {
+		for _, cell := range row[3:] {
+			rel, err := strconv.ParseFloat(cell, 64)
+			if err != nil || rel > 1e-3 {
+				t.Errorf("relative error %q in row %v", cell, row)
+			}
+		}
 	}
 }

@@ -265,3 +265,37 @@ func ParamsByLayer(variant CNNVariant) (map[string]int, int, error) {
 	}
 	return byName, m.NumParams(), nil
 }
+
+// SweepTiming says how long a sweep took, its mean seconds per training step (batch 8), and
+// what the full schedule would take at that speed.
+func SweepTiming(results []*CNNResult, elapsed time.Duration) string {
+	var perStep float64
+	for _, r := range results {
+		perStep += r.SecondsPerStep / float64(len(results))
+	}
+	return fmt.Sprintf("whole sweep: %s; mean %.1f ms per training step (batch 8)\n"+
+		"at that speed the full schedule (%d runs × 40 epochs × %s images) would take ≈ %s",
+		elapsed.Round(time.Second), 1000*perStep, len(results), thousands(datasets.CourseTrainSize),
+		FullScheduleEstimate(perStep, len(results)).Round(time.Minute))
+}
+
+// BestRun is the run with the highest test accuracy that did not diverge (the first run when
+// all diverged).
+func BestRun(results []*CNNResult) *CNNResult {
+	best := results[0]
+	for _, r := range results {
+		if !r.Diverged && (best.Diverged || r.TestAccuracy > best.TestAccuracy) {
+			best = r
+		}
+	}
+	return best
+}
+
+// thousands writes n with a comma every three digits, as the report does (12,630).
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

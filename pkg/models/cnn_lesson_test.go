@@ -58,3 +58,21 @@ func TestFullScheduleEstimate(t *testing.T) {
 		t.Errorf("estimate %v", got)
 	}
 }
+
+func TestSweepTimingAndBestRun(t *testing.T) {
+	results := []*CNNResult{
+		{LearningRate: 0.1, Diverged: true, TestAccuracy: 0.9, SecondsPerStep: 0.01},
+		{LearningRate: 0.01, TestAccuracy: 0.6, SecondsPerStep: 0.03},
+		{LearningRate: 0.001, TestAccuracy: 0.5, SecondsPerStep: 0.02},
+	}
+	if best := BestRun(results); best != results[1] {
+		t.Errorf("best run is η=%g, want the non-diverged η=0.01", best.LearningRate)
+	}
+	got := SweepTiming(results, 90*time.Second)
+	for _, want := range []string{"whole sweep: 1m30s", "mean 20.0 ms per training step", "3 runs × 40 epochs × 12,630 images",
+		FullScheduleEstimate(0.02, 3).Round(time.Minute).String()} {
+		if !strings.Contains(got, want) {
+			t.Errorf("SweepTiming = %q, lacks %q", got, want)
+		}
+	}
+}

@@ -264,3 +264,18 @@ func LessonResult(dir, model, decoding string) (*Seq2SeqResult, error) {
 	r := &Seq2SeqResult{}
 	return r, lesson.ReadJSON(filepath.Join(dir, model+"-"+decoding+".json"), r)
 }
+
+// TrainingTimes says, for each greedy record of the command's runs, how many epochs it trained,
+// for how long, on which backend.
+func TrainingTimes(records []*Seq2SeqResult) []string {
+	var lines []string
+	for _, r := range records {
+		if r.Decoding != "greedy" {
+			continue
+		}
+		train := r.Seconds - r.DecodeSeconds
+		lines = append(lines, fmt.Sprintf("%s: %d epochs, %.0f s of training on %s (%.1f s per epoch)",
+			r.Model, r.Epochs, train, r.Backend, train/float64(max(r.Epochs, 1))))
+	}
+	return lines
+}

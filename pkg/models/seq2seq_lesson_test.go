@@ -52,3 +52,14 @@ func TestRunSeq2SeqLessonWritesEveryResult(t *testing.T) {
 		t.Errorf("attention heat-maps: %v", err)
 	}
 }
+
+func TestTrainingTimes(t *testing.T) {
+	records := []*Seq2SeqResult{
+		{Model: "vanilla", Decoding: "greedy", Epochs: 20, Seconds: 130, DecodeSeconds: 10, Backend: "Go Backend"},
+		{Model: "vanilla", Decoding: "beam", Epochs: 20, Seconds: 140, DecodeSeconds: 20},
+	}
+	got := TrainingTimes(records)
+	if want := "vanilla: 20 epochs, 120 s of training on Go Backend (6.0 s per epoch)"; len(got) != 1 || got[0] != want {
+		t.Errorf("TrainingTimes = %q, want [%q]", got, want)
+	}
+}

@@ -213,5 +213,49 @@ func Seq2SeqProgressReporter(label string) func(Seq2SeqProgress) {
 // BackendName is for records.
 func BackendName(b compute.Backend) string { return fmt.Sprint(b.Name()) }
 
-// DefaultTopP is the nucleus mass used by the command and the lesson.
+// DefaultTopP is the nucleus mass used by the command and the lesson: it gives the lowest
+// WER@3 on the course validation split for the attention model (dllessons seq2seq tune-p).
 const DefaultTopP = 0.8
+
+// TopPCandidates are the p values `dllessons seq2seq tune-p` tries on the validation split.
+var TopPCandidates = []float64{0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95}
+
+// NucleusPoint is nucleus sampling scored on a split at one p: CER and WER of the first sample,
+// WER@k of all k.
+type NucleusPoint struct {
+	TopP    float64 `json:"top_p"`
+	CER     float64 `json:"cer"`
+	WER     float64 `json:"wer"`
+	WERAtK  float64 `json:"wer_at_k"`
+	K       int     `json:"k"`
+	Seed    uint64  `json:"seed"`
+	Split   string  `json:"split"`
+	Samples int     `json:"words"`
+}
+
+// NucleusSweep scores nucleus sampling at each p on split (the validation split, to choose p
+// without looking at the test words) and returns the points and the p with the lowest WER@k.
+func NucleusSweep(dec *Decoder, data *datasets.P2GData, split *datasets.P2GSplit, name string, ps []float64, k int, seed uint64) ([]NucleusPoint, float64, error) {
+	if len(ps) == 0 {
+		return nil, 0, fmt.Errorf("nucleus sweep: no p values")
+	}
+	gold := split.Spellings()
+	var points []NucleusPoint
+	best := 0
+	for i, p := range ps {
+		samples, err := dec.Nucleus(data, split, p, k, seed)
+		if err != nil {
+			return nil, 0, err
+		}
+		first := make([]string, len(samples))
+		for j, s := range samples {
+			first[j] = s[0]
+		}
+		points = append(points, NucleusPoint{TopP: p, CER: metrics.CER(first, gold), WER: metrics.WER(first, gold),
+			WERAtK: metrics.WERAtK(samples, gold), K: k, Seed: seed, Split: name, Samples: len(gold)})
+		if points[i].WERAtK < points[best].WERAtK {
+			best = i
+		}
+	}
+	return points, ps[best], nil
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -220,4 +221,41 @@ func TestSeq2SeqDivergenceIsReportedClearly(t *testing.T) {
 		t.Fatalf("want a divergence error naming the loss, got %v", err)
 	}
 	t.Log(err)
+}
+
+// TestNucleusSweepPicksLowestWERAtK: p = 0.01 keeps only the most likely character (it always
+// has more than 1% of the mass here), so it scores exactly as greedy decoding, for every sample;
+// and the sweep's best p has the lowest WER@k.
+func TestNucleusSweepPicksLowestWERAtK(t *testing.T) {
+	data := tinyP2G(t)
+	tr, err := NewSeq2SeqTrainer(backend.MustDefault(), data, tinyOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := data.Batch(data.Train, datasets.Range(data.Train.Len()), 8, 0, 0)
+	for range 40 { // partly trained: sampling at p = 1 still errs
+		if _, err := tr.Step(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	points, best, err := NucleusSweep(tr.Decoder, data, data.Valid, "valid", []float64{1, 0.01}, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	greedy, _, err := tr.Decoder.Greedy(data, data.Valid, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gold := data.Valid.Spellings()
+	if p := points[1]; p.CER != metrics.CER(greedy, gold) || p.WER != metrics.WER(greedy, gold) || p.WERAtK != p.WER {
+		t.Errorf("p = 0.01 should score as greedy (CER %g, WER %g): %+v", metrics.CER(greedy, gold), metrics.WER(greedy, gold), p)
+	}
+	for _, p := range points {
+		if bestAtK := points[slices.IndexFunc(points, func(q NucleusPoint) bool { return q.TopP == best })].WERAtK; p.WERAtK < bestAtK {
+			t.Errorf("best p %g has WER@k %g, but p %g has %g", best, bestAtK, p.TopP, p.WERAtK)
+		}
+	}
+	if _, _, err := NucleusSweep(tr.Decoder, data, data.Valid, "valid", nil, 2, 1); err == nil {
+		t.Error("an empty sweep was accepted")
+	}
 }
