@@ -257,15 +257,10 @@ func s2sTuneP(args []string) error {
 		if err != nil {
 			return err
 		}
-		table := lesson.Table{Title: fmt.Sprintf("%s: nucleus sampling on the validation split (k = %d, seed %d)", name, f.k, f.seed),
-			Headers: []string{"p", "CER", "WER", "WER@k"}}
-		for _, p := range points {
-			table.AddRow(p.TopP, p.CER, p.WER, p.WERAtK)
-		}
-		fmt.Print(table.String())
-		fmt.Printf("lowest WER@%d at p = %g\n", f.k, best)
+		sweep := models.NucleusSweepRecord{Model: name, BestTopP: best, Points: points}
+		fmt.Print(sweep.Table(fmt.Sprintf("%s: nucleus sampling on the validation split (k = %d, seed %d)", name, f.k, f.seed)).String())
 		path := prefix + "-nucleus-validation.json"
-		if err := lesson.WriteJSON(path, map[string]any{"model": name, "best_top_p": best, "points": points}); err != nil {
+		if err := lesson.WriteJSON(path, sweep); err != nil {
 			return err
 		}
 		fmt.Println("wrote", path)

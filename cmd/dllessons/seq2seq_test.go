@@ -62,10 +62,7 @@ func TestTrainThenTuneP(t *testing.T) {
 	if err := s2sTuneP(common); err != nil {
 		t.Fatal(err)
 	}
-	var got struct {
-		BestTopP float64               `json:"best_top_p"`
-		Points   []models.NucleusPoint `json:"points"`
-	}
+	var got models.NucleusSweepRecord
 	if err := lesson.ReadJSON(filepath.Join(out, "course-vanilla-nucleus-validation.json"), &got); err != nil {
 		t.Fatal(err)
 	}

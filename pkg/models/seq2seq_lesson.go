@@ -219,6 +219,8 @@ type Seq2SeqLessonBudget struct {
 	TopP             float64
 	K, BeamWidth     int
 	Seed             uint64
+	// TopPs are the p values of the attention model's nucleus sweep on the validation split.
+	TopPs []float64
 }
 
 // RunSeq2SeqLesson gets both models (loaded or trained), evaluates every decoding on the test
@@ -246,6 +248,16 @@ func RunSeq2SeqLesson(b compute.Backend, data *datasets.P2GData, budget Seq2SeqL
 				return nil, err
 			}
 		}
+		if attention && len(budget.TopPs) > 0 {
+			points, best, err := NucleusSweep(lm.Decoder, data, data.Valid, "valid", budget.TopPs, budget.K, budget.Seed)
+			if err != nil {
+				return nil, err
+			}
+			sweep := NucleusSweepRecord{Model: lm.Name, BestTopP: best, Points: points}
+			if err := lesson.WriteJSON(filepath.Join(dir, "attention-nucleus-validation.json"), sweep); err != nil {
+				return nil, err
+			}
+		}
 		if attention {
 			maps, err := AttentionMaps(lm.Decoder, data, []int{0, 1, 2, 4})
 			if err != nil {
@@ -257,6 +269,12 @@ func RunSeq2SeqLesson(b compute.Backend, data *datasets.P2GData, budget Seq2SeqL
 		}
 	}
 	return origins, nil
+}
+
+// LessonNucleusSweep reads the validation sweep of p RunSeq2SeqLesson wrote.
+func LessonNucleusSweep(dir string) (NucleusSweepRecord, error) {
+	var r NucleusSweepRecord
+	return r, lesson.ReadJSON(filepath.Join(dir, "attention-nucleus-validation.json"), &r)
 }
 
 // LessonResult reads one result RunSeq2SeqLesson wrote.

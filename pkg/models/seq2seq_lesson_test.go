@@ -14,7 +14,7 @@ import (
 func TestRunSeq2SeqLessonWritesEveryResult(t *testing.T) {
 	data := tinyP2G(t)
 	dir := t.TempDir()
-	budget := Seq2SeqLessonBudget{Epochs: 1, MaxSteps: 2, TopP: 0.8, K: 3, BeamWidth: 2, Seed: 1}
+	budget := Seq2SeqLessonBudget{Epochs: 1, MaxSteps: 2, TopP: 0.8, K: 3, BeamWidth: 2, Seed: 1, TopPs: []float64{0.5, 0.9}}
 	origins, err := RunSeq2SeqLesson(backend.MustDefault(), data, budget, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +47,12 @@ func TestRunSeq2SeqLessonWritesEveryResult(t *testing.T) {
 	}
 	if s := DecodingsTable("t", results...).String(); !strings.Contains(s, "beam width 2") {
 		t.Errorf("decodings table:\n%s", s)
+	}
+	sweep, err := LessonNucleusSweep(dir)
+	if err != nil || len(sweep.Points) != 2 || sweep.Model != "attention" {
+		t.Errorf("validation sweep: %+v, %v", sweep, err)
+	} else if s := sweep.Table("t").String(); !strings.Contains(s, "lowest WER@k") || !strings.Contains(s, "0.9") {
+		t.Errorf("sweep table:\n%s", s)
 	}
 	if svg, err := os.ReadFile(filepath.Join(dir, "heatmaps.svg")); err != nil || !strings.Contains(string(svg), "<rect") {
 		t.Errorf("attention heat-maps: %v", err)

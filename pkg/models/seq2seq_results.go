@@ -259,3 +259,24 @@ func NucleusSweep(dec *Decoder, data *datasets.P2GData, split *datasets.P2GSplit
 	}
 	return points, ps[best], nil
 }
+
+// NucleusSweepRecord is a validation sweep of p, as `dllessons seq2seq tune-p` and the lesson
+// write it.
+type NucleusSweepRecord struct {
+	Model    string         `json:"model"`
+	BestTopP float64        `json:"best_top_p"`
+	Points   []NucleusPoint `json:"points"`
+}
+
+// Table shows the sweep, one row per p, the best one marked.
+func (r NucleusSweepRecord) Table(title string) *lesson.Table {
+	t := &lesson.Table{Title: title, Headers: []string{"p", "CER", "WER", "WER@k", ""}}
+	for _, p := range r.Points {
+		mark := ""
+		if p.TopP == r.BestTopP {
+			mark = "lowest WER@k"
+		}
+		t.AddRow(p.TopP, p.CER, p.WER, p.WERAtK, mark)
+	}
+	return t
+}
