@@ -22,20 +22,8 @@ func init() {
 }
 
 func runCNN(args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("usage: dllessons cnn train|test|params|bench [flags]  (-h after a subcommand for its flags)")
-	}
-	switch args[0] {
-	case "train":
-		return cnnTrain(args[1:])
-	case "test":
-		return cnnTest(args[1:])
-	case "params":
-		return cnnParams()
-	case "bench":
-		return cnnBench(args[1:])
-	}
-	return fmt.Errorf("unknown cnn subcommand %q: use train, test, params or bench", args[0])
+	return runSubcommand("cnn", []subcommand{{"train", cnnTrain}, {"test", cnnTest},
+		{"params", func([]string) error { return cnnParams() }}, {"bench", cnnBench}}, args)
 }
 
 // cnnFlags are the flags train and test share.

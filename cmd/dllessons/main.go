@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 )
 
 // command is one top-level subcommand of dllessons.
@@ -59,4 +60,27 @@ func main() {
 		fmt.Fprintf(os.Stderr, "dllessons %s: %v\n", os.Args[1], err)
 		os.Exit(1)
 	}
+}
+
+// subcommand is one verb of a command with subcommands (cnn train, seq2seq test, …).
+type subcommand struct {
+	name string
+	run  func(args []string) error
+}
+
+// runSubcommand runs the subcommand args[0] of command from subs (listed in usage order).
+func runSubcommand(command string, subs []subcommand, args []string) error {
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		names[i] = s.name
+	}
+	if len(args) == 0 {
+		return fmt.Errorf("usage: dllessons %s %s [flags]  (-h after a subcommand for its flags)", command, strings.Join(names, "|"))
+	}
+	for _, s := range subs {
+		if s.name == args[0] {
+			return s.run(args[1:])
+		}
+	}
+	return fmt.Errorf("unknown %s subcommand %q: use %s", command, args[0], strings.Join(names, ", "))
 }

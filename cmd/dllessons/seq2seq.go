@@ -25,20 +25,7 @@ func init() {
 }
 
 func runSeq2seq(args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("usage: dllessons seq2seq train|test|tune-p|bench [flags]  (-h after a subcommand for its flags)")
-	}
-	switch args[0] {
-	case "train":
-		return s2sTrain(args[1:])
-	case "test":
-		return s2sTest(args[1:])
-	case "tune-p":
-		return s2sTuneP(args[1:])
-	case "bench":
-		return s2sBench(args[1:])
-	}
-	return fmt.Errorf("unknown seq2seq subcommand %q: use train, test, tune-p or bench", args[0])
+	return runSubcommand("seq2seq", []subcommand{{"train", s2sTrain}, {"test", s2sTest}, {"tune-p", s2sTuneP}, {"bench", s2sBench}}, args)
 }
 
 // s2sFlags are the flags train and test share.
@@ -88,6 +75,32 @@ func (f *s2sFlags) models() []bool {
 	return []bool{false, true}
 }
 
+// s2sSetup parses a subcommand's flags and opens its backend and data.
+func s2sSetup(name string, args []string) (*s2sFlags, compute.Backend, *datasets.P2GData, error) {
+	f, err := parseS2SFlags(name, args)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	b, data, err := f.load()
+	return f, b, data, err
+}
+
+// exported loads the model `train` exported for name and a decoder for it; it returns them with
+// the training record and the run's JSON/figure prefix.
+func (f *s2sFlags) exported(b compute.Backend, data *datasets.P2GData, name string) (*models.Decoder, trainRecord, string, error) {
+	var rec trainRecord
+	_, modelDir, prefix := f.paths(data, name)
+	m, recordJSON, err := models.LoadSeq2Seq(modelDir, data)
+	if err != nil {
+		return nil, rec, "", fmt.Errorf("%w (train it first with the same --data and --out)", err)
+	}
+	if err := json.Unmarshal([]byte(recordJSON), &rec); err != nil {
+		return nil, rec, "", fmt.Errorf("%s: training record: %w", modelDir, err)
+	}
+	dec, err := m.NewDecoder(b)
+	return dec, rec, prefix, err
+}
+
 func (f *s2sFlags) load() (compute.Backend, *datasets.P2GData, error) {
 	b, err := backend.New(f.backend)
 	if err != nil {
@@ -119,11 +132,7 @@ type trainRecord struct {
 }
 
 func s2sTrain(args []string) error {
-	f, err := parseS2SFlags("train", args)
-	if err != nil {
-		return err
-	}
-	b, data, err := f.load()
+	f, b, data, err := s2sSetup("train", args)
 	if err != nil {
 		return err
 	}
@@ -215,11 +224,7 @@ func exitStalled(limit time.Duration, ckpt string) func() {
 }
 
 func s2sTest(args []string) error {
-	f, err := parseS2SFlags("test", args)
-	if err != nil {
-		return err
-	}
-	b, data, err := f.load()
+	f, b, data, err := s2sSetup("test", args)
 	if err != nil {
 		return err
 	}
@@ -234,22 +239,13 @@ func s2sTest(args []string) error {
 // s2sTuneP scores nucleus sampling of each exported model on the validation split at several p
 // (the test words stay unseen) and writes <data>-<model>-nucleus-validation.json.
 func s2sTuneP(args []string) error {
-	f, err := parseS2SFlags("tune-p", args)
-	if err != nil {
-		return err
-	}
-	b, data, err := f.load()
+	f, b, data, err := s2sSetup("tune-p", args)
 	if err != nil {
 		return err
 	}
 	for _, attention := range f.models() {
 		name := models.Seq2SeqConfig{Attention: attention}.Name()
-		_, modelDir, prefix := f.paths(data, name)
-		m, _, err := models.LoadSeq2Seq(modelDir, data)
-		if err != nil {
-			return fmt.Errorf("%w (train it first with the same --data and --out)", err)
-		}
-		dec, err := m.NewDecoder(b)
+		dec, _, prefix, err := f.exported(b, data, name)
 		if err != nil {
 			return err
 		}
@@ -271,16 +267,7 @@ func s2sTuneP(args []string) error {
 // s2sTestOne evaluates an exported model with greedy decoding, nucleus sampling and beam search
 // and writes one JSON per decoding plus the figures.
 func s2sTestOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, name string) error {
-	_, modelDir, prefix := f.paths(data, name)
-	m, recordJSON, err := models.LoadSeq2Seq(modelDir, data)
-	if err != nil {
-		return fmt.Errorf("%w (train it first with the same --data and --out)", err)
-	}
-	var rec trainRecord
-	if err := json.Unmarshal([]byte(recordJSON), &rec); err != nil {
-		return fmt.Errorf("%s: training record: %w", modelDir, err)
-	}
-	dec, err := m.NewDecoder(b)
+	dec, rec, prefix, err := f.exported(b, data, name)
 	if err != nil {
 		return err
 	}
@@ -336,11 +323,7 @@ func s2sFigures(dec *models.Decoder, data *datasets.P2GData, history []models.Se
 // s2sBench prints the attention model's train-step time at batch 64 against the PyTorch peer
 // (best thread count) and the greedy decoding speed on the test words.
 func s2sBench(args []string) error {
-	f, err := parseS2SFlags("bench", args)
-	if err != nil {
-		return err
-	}
-	b, data, err := f.load()
+	_, b, data, err := s2sSetup("bench", args)
 	if err != nil {
 		return err
 	}

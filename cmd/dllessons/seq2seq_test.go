@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -68,5 +69,15 @@ func TestTrainThenTuneP(t *testing.T) {
 	}
 	if len(got.Points) != len(models.TopPCandidates) || !slices.Contains(models.TopPCandidates, got.BestTopP) || got.Points[0].Split != "valid" {
 		t.Errorf("tune-p wrote %+v", got)
+	}
+}
+
+func TestUnknownSubcommandNamesTheChoices(t *testing.T) {
+	err := runSeq2seq([]string{"fit"})
+	if err == nil || !strings.Contains(err.Error(), `"fit"`) || !strings.Contains(err.Error(), "train, test, tune-p, bench") {
+		t.Errorf("error %v", err)
+	}
+	if err := runCNN(nil); err == nil || !strings.Contains(err.Error(), "usage: dllessons cnn train|test|params|bench") {
+		t.Errorf("error %v", err)
 	}
 }
