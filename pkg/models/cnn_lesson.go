@@ -220,7 +220,7 @@ func RunSweep(backend compute.Backend, data *datasets.Images, budget SweepBudget
 		}
 		fmt.Printf("%-14s test accuracy %5.2f%%  %.1f ms/step  %s in total%s\n", run.Name(), 100*res.TestAccuracy,
 			1000*res.SecondsPerStep, time.Since(start).Round(time.Second), status)
-		if err := res.SaveJSON(filepath.Join(dir, run.Name()+".json")); err != nil {
+		if err := lesson.WriteJSON(filepath.Join(dir, run.Name()+".json"), res); err != nil {
 			return nil, err
 		}
 		results = append(results, res)
@@ -298,4 +298,36 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// CNNCommandResults reads what `dllessons cnn train` wrote under dir/<data kind>/ (by default
+// results/cnn beside the module) for those of the course's runs that have finished, in
+// CourseRuns order; runs without a result are left out.
+func CNNCommandResults(dir, kind string) ([]*CNNResult, error) {
+	if dir == "" {
+		dir = filepath.Join(datasets.ModuleRoot(), "results", "cnn")
+	}
+	var runs []CNNRunSpec
+	for _, run := range CourseRuns {
+		if _, err := os.Stat(filepath.Join(dir, kind, run.Name()+".json")); err == nil {
+			runs = append(runs, run)
+		}
+	}
+	return LoadSweep(filepath.Join(dir, kind), runs)
+}
+
+// CNNRunTimes says how long each run trained: epochs, wall time (training and validation) and
+// time per training step.
+func CNNRunTimes(results []*CNNResult) []string {
+	var lines []string
+	for _, r := range results {
+		var seconds float64
+		for _, e := range r.History {
+			seconds += e.Seconds
+		}
+		lines = append(lines, fmt.Sprintf("%s η=%g: %d epochs in %s (%.0f s per epoch, %.1f ms per training step)",
+			r.Model, r.LearningRate, len(r.History), (time.Duration(seconds) * time.Second).Round(time.Minute),
+			seconds/float64(max(len(r.History), 1)), 1000*r.SecondsPerStep))
+	}
+	return lines
 }

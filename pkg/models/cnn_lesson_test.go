@@ -1,11 +1,13 @@
 package models
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/lesson"
 )
 
 func TestReceptiveFieldsAndFeatureMaps(t *testing.T) {
@@ -74,5 +76,24 @@ func TestSweepTimingAndBestRun(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("SweepTiming = %q, lacks %q", got, want)
 		}
+	}
+}
+
+func TestCNNCommandResultsReadsFinishedRuns(t *testing.T) {
+	dir := t.TempDir()
+	done := &CNNResult{Model: "cnn-bn", LearningRate: 0.01, DataKind: "fashion-mnist", TestAccuracy: 0.9, SecondsPerStep: 0.025,
+		History: []CNNEpoch{{Epoch: 1, Seconds: 50}, {Epoch: 2, Seconds: 70}}}
+	if err := lesson.WriteJSON(filepath.Join(dir, "fashion-mnist", "cnn-bn-lr0.01.json"), done); err != nil {
+		t.Fatal(err)
+	}
+	results, err := CNNCommandResults(dir, "fashion-mnist")
+	if err != nil || len(results) != 1 || results[0].Model != "cnn-bn" {
+		t.Fatalf("results %v, %v", results, err)
+	}
+	if got, want := CNNRunTimes(results)[0], "cnn-bn η=0.01: 2 epochs in 2m0s (60 s per epoch, 25.0 ms per training step)"; got != want {
+		t.Errorf("CNNRunTimes = %q, want %q", got, want)
+	}
+	if results, err := CNNCommandResults(dir, "npz"); err != nil || len(results) != 0 {
+		t.Errorf("no runs on npz: %v, %v", results, err)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"time"
 
 	"github.com/gomlx/compute"
@@ -360,11 +359,4 @@ func ConfusionMatrix(preds, labels []int32, classes int) [][]int {
 	return m
 }
 
-// SaveJSON writes the result to path.
-func (r *CNNResult) SaveJSON(path string) error {
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
-}
+
