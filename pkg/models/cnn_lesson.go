@@ -326,7 +326,7 @@ func CNNRunTimes(results []*CNNResult) []string {
 			seconds += e.Seconds
 		}
 		lines = append(lines, fmt.Sprintf("%s η=%g: %d epochs in %s (%.0f s per epoch, %.1f ms per training step)",
-			r.Model, r.LearningRate, len(r.History), (time.Duration(seconds) * time.Second).Round(time.Minute),
+			r.Model, r.LearningRate, len(r.History), (time.Duration(seconds)*time.Second).Round(time.Minute),
 			seconds/float64(max(len(r.History), 1)), 1000*r.SecondsPerStep))
 	}
 	return lines

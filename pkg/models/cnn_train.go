@@ -358,5 +358,3 @@ func ConfusionMatrix(preds, labels []int32, classes int) [][]int {
 	}
 	return m
 }
-
-

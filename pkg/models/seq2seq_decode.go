@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 
 	"github.com/gomlx/compute"
@@ -447,7 +448,7 @@ func topK(x []float32, k int) []int {
 	for range k {
 		best := -1
 		for i, v := range x {
-			if math.IsInf(float64(v), -1) || contains32(out, i) {
+			if math.IsInf(float64(v), -1) || slices.Contains(out, i) {
 				continue
 			}
 			if best < 0 || v > x[best] {
@@ -460,15 +461,6 @@ func topK(x []float32, k int) []int {
 		out = append(out, best)
 	}
 	return out
-}
-
-func contains32(list []int, i int) bool {
-	for _, x := range list {
-		if x == i {
-			return true
-		}
-	}
-	return false
 }
 
 // best returns word w's highest-scoring beam.

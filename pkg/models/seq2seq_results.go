@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,10 +94,7 @@ func Evaluate(dec *Decoder, data *datasets.P2GData, how Decoding, examples int) 
 		return nil, fmt.Errorf("unknown decoding %q: use greedy, nucleus or beam", how.Kind)
 	}
 	res.DecodeSeconds = time.Since(start).Seconds()
-	first := make([]string, len(samples))
-	for i, s := range samples {
-		first[i] = s[0]
-	}
+	first := firstSamples(samples)
 	res.TestCER, res.TestWER = metrics.CER(first, gold), metrics.WER(first, gold)
 	for i := range min(examples, len(gold)) {
 		ex := data.Test.Examples[i]
@@ -109,20 +107,20 @@ func Evaluate(dec *Decoder, data *datasets.P2GData, how Decoding, examples int) 
 func distinct(list []string) []string {
 	var out []string
 	for _, s := range list {
-		if !contains(out, s) {
+		if !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
 	return out
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
+// firstSamples is each word's first sample: what CER and WER of a sampling decoder score.
+func firstSamples(samples [][]string) []string {
+	first := make([]string, len(samples))
+	for i, s := range samples {
+		first[i] = s[0]
 	}
-	return false
+	return first
 }
 
 // Model-file parameters: what LoadSeq2Seq needs to rebuild the model and check the data.
@@ -247,10 +245,7 @@ func NucleusSweep(dec *Decoder, data *datasets.P2GData, split *datasets.P2GSplit
 		if err != nil {
 			return nil, 0, err
 		}
-		first := make([]string, len(samples))
-		for j, s := range samples {
-			first[j] = s[0]
-		}
+		first := firstSamples(samples)
 		points = append(points, NucleusPoint{TopP: p, CER: metrics.CER(first, gold), WER: metrics.WER(first, gold),
 			WERAtK: metrics.WERAtK(samples, gold), K: k, Seed: seed, Split: name, Samples: len(gold)})
 		if points[i].WERAtK < points[best].WERAtK {
