@@ -31,7 +31,7 @@ func runSeq2seq(args []string) error {
 // s2sFlags are the flags train and test share.
 type s2sFlags struct {
 	backend, data, out, model string
-	epochs, k, beam, maxSteps int
+	epochs, k, runs, beam, maxSteps int
 	seed                      uint64
 	topP                      float64
 	resume                    bool
@@ -50,6 +50,7 @@ func parseS2SFlags(name string, args []string) (*s2sFlags, error) {
 	fs.Uint64Var(&f.seed, "seed", 42, "random seed (initial weights, dropout, shuffling, sampling)")
 	fs.Float64Var(&f.topP, "top-p", models.DefaultTopP, "nucleus sampling: keep the most likely characters up to this probability mass")
 	fs.IntVar(&f.k, "k", 3, "nucleus sampling: samples per word (WER@k)")
+	fs.IntVar(&f.runs, "runs", 10, "nucleus sampling: independent runs (seeds seed, seed+1, …) whose test scores are averaged")
 	fs.IntVar(&f.beam, "beam", 5, "beam search width")
 	fs.IntVar(&f.maxSteps, "max-steps", 0, "stop each epoch after this many steps (0: whole epochs; for quick trials)")
 	fs.BoolVar(&f.resume, "resume", true, "continue from the run's checkpoint if there is one (false: start over)")
@@ -61,6 +62,9 @@ func parseS2SFlags(name string, args []string) (*s2sFlags, error) {
 	case "vanilla", "attention", "both":
 	default:
 		return nil, fmt.Errorf("--model %q: use vanilla, attention or both", f.model)
+	}
+	if f.k < 1 || f.runs < 1 || f.beam < 1 {
+		return nil, fmt.Errorf("--k %d, --runs %d, --beam %d: each must be at least 1", f.k, f.runs, f.beam)
 	}
 	return f, nil
 }
@@ -272,7 +276,7 @@ func s2sTestOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, name str
 		return err
 	}
 	table := lesson.Table{Title: name + " on the test split", Headers: []string{"decoding", "CER", "WER", "WER@k", "seconds"}}
-	for _, how := range []models.Decoding{{Kind: "greedy"}, {Kind: "nucleus", TopP: f.topP, K: f.k, Seed: f.seed}, {Kind: "beam", K: f.beam}} {
+	for _, how := range []models.Decoding{{Kind: "greedy"}, {Kind: "nucleus", TopP: f.topP, K: f.k, Seed: f.seed, Runs: f.runs}, {Kind: "beam", K: f.beam}} {
 		res, err := models.Evaluate(dec, data, how, 20)
 		if err != nil {
 			return err

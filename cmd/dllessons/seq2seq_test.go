@@ -40,8 +40,11 @@ func TestParseS2SFlagsRejectsUnknownModel(t *testing.T) {
 	if _, err := parseS2SFlags("train", []string{"--model", "transformer"}); err == nil {
 		t.Error("--model transformer was accepted")
 	}
+	if _, err := parseS2SFlags("test", []string{"--runs", "0"}); err == nil || !strings.Contains(err.Error(), "--runs 0") {
+		t.Errorf("--runs 0: error %v", err)
+	}
 	f, err := parseS2SFlags("train", nil)
-	if err != nil || f.epochs != 20 || f.seed != 42 || f.k != 3 || len(f.models()) != 2 {
+	if err != nil || f.epochs != 20 || f.seed != 42 || f.k != 3 || f.runs != 10 || len(f.models()) != 2 {
 		t.Errorf("defaults: %+v, %v", f, err)
 	}
 }
@@ -57,8 +60,15 @@ func TestTrainThenTuneP(t *testing.T) {
 		}
 	}
 	common := []string{"--data", data, "--out", out, "--model", "vanilla"}
-	if err := s2sTrain(append([]string{"--epochs", "1", "--max-steps", "2"}, common...)); err != nil {
+	if err := s2sTrain(append([]string{"--epochs", "1", "--max-steps", "2", "--runs", "2"}, common...)); err != nil {
 		t.Fatal(err)
+	}
+	var nucleus models.Seq2SeqResult
+	if err := lesson.ReadJSON(filepath.Join(out, "course-vanilla-nucleus.json"), &nucleus); err != nil {
+		t.Fatal(err)
+	}
+	if runs := nucleus.SamplingRuns; len(runs) != 2 || runs[0].Seed != 42 || runs[1].Seed != 43 || nucleus.TestWER != (runs[0].WER+runs[1].WER)/2 {
+		t.Errorf("nucleus record: WER %g over runs %+v", nucleus.TestWER, runs)
 	}
 	if err := s2sTuneP(common); err != nil {
 		t.Fatal(err)

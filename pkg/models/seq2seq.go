@@ -55,7 +55,7 @@ type Seq2Seq struct {
 type paramSpec struct {
 	name  string
 	dims  []int
-	bound float64 // uniform(-bound, bound); 0 means standard normal (nn.Embedding)
+	bound float64 // uniform(-bound, bound); 0 means standard normal with a zero PAD row (nn.Embedding with padding_idx)
 }
 
 func (c Seq2SeqConfig) params() []paramSpec {
@@ -67,10 +67,14 @@ func (c Seq2SeqConfig) params() []paramSpec {
 		// Encoder directions stacked on axis 0 (forward, backward); gates i, f, g, o.
 		{"enc_w_ih", []int{2, h, 4 * half}, encBound},
 		{"enc_w_hh", []int{2, half, 4 * half}, encBound},
-		{"enc_b", []int{2, 4 * half}, encBound},
+		// Two biases per LSTM, as PyTorch's nn.LSTM has (b_ih and b_hh): their sum acts, but
+		// each is initialised and stepped by Adam on its own, so the sum learns twice as fast.
+		{"enc_b_ih", []int{2, 4 * half}, encBound},
+		{"enc_b_hh", []int{2, 4 * half}, encBound},
 		{"dec_w_ih", []int{h, 4 * h}, decBound},
 		{"dec_w_hh", []int{h, 4 * h}, decBound},
-		{"dec_b", []int{4 * h}, decBound},
+		{"dec_b_ih", []int{4 * h}, decBound},
+		{"dec_b_hh", []int{4 * h}, decBound},
 		{"gen_b", []int{c.TgtVocab}, decBound},
 	}
 	if c.Attention {
@@ -121,6 +125,9 @@ func initTensor(seed uint64, p paramSpec) *tensors.Tensor {
 			flat[i] = float32((2*rng.Float64() - 1) * p.bound)
 		}
 	}
+	if p.bound == 0 {
+		clear(flat[:p.dims[1]]) // PAD's row starts at zero
+	}
 	return tensors.FromFlatDataAndDimensions(flat, p.dims...)
 }
 
@@ -146,6 +153,8 @@ func (m *Seq2Seq) weights(g *Graph) weights {
 	// and transposed to [out, in] once per graph: half the per-step products, and the Go
 	// backend then yields every step's weight gradient in that layout; only their sum is
 	// transposed back.
+	w["enc_b"] = Add(w["enc_b_ih"], w["enc_b_hh"])
+	w["dec_b"] = Add(w["dec_b_ih"], w["dec_b_hh"])
 	w["enc_w_T"] = TransposeAllAxes(Concatenate([]*Node{w["enc_w_ih"], w["enc_w_hh"]}, 1), 0, 2, 1) // [2, 4h, H+h]
 	w["dec_w_T"] = Transpose(Concatenate([]*Node{w["dec_w_ih"], w["dec_w_hh"]}, 0), 0, 1)           // [4H, 2H]
 	return w

@@ -137,12 +137,13 @@ func ComparisonTable(title string, results ...*Seq2SeqResult) *lesson.Table {
 	t := &lesson.Table{Title: title, Headers: []string{"model", "decoding", "CER", "report", "Δ", "WER", "report", "Δ", "WER@k", "report", "Δ"}}
 	for _, r := range results {
 		ref, ok := ReportQ3[r.Model+"/"+r.Decoding]
-		row := []any{r.Model, decodingLabel(r), fmt.Sprintf("%.4f", r.TestCER)}
+		cerSD, werSD, atKSD := r.SamplingSpread()
+		row := []any{r.Model, decodingLabel(r), scoreCell(r.TestCER, cerSD)}
 		row = append(row, refCells(r.TestCER, ref.CER, ok)...)
-		row = append(row, fmt.Sprintf("%.4f", r.TestWER))
+		row = append(row, scoreCell(r.TestWER, werSD))
 		row = append(row, refCells(r.TestWER, ref.WER, ok)...)
 		if r.TestWERAtK != nil {
-			row = append(row, fmt.Sprintf("%.4f", *r.TestWERAtK))
+			row = append(row, scoreCell(*r.TestWERAtK, atKSD))
 			row = append(row, refCells(*r.TestWERAtK, ref.WERAt3, ok && ref.WERAt3 > 0)...)
 		} else {
 			row = append(row, "", "", "")
@@ -150,6 +151,14 @@ func ComparisonTable(title string, results ...*Seq2SeqResult) *lesson.Table {
 		t.AddRow(row...)
 	}
 	return t
+}
+
+// scoreCell is a score, with the standard deviation over sampling runs when there is one.
+func scoreCell(v, sd float64) string {
+	if sd > 0 {
+		return fmt.Sprintf("%.4f ± %.4f", v, sd)
+	}
+	return fmt.Sprintf("%.4f", v)
 }
 
 func refCells(got, ref float64, ok bool) []any {
@@ -162,6 +171,9 @@ func refCells(got, ref float64, ok bool) []any {
 func decodingLabel(r *Seq2SeqResult) string {
 	switch r.Decoding {
 	case "nucleus":
+		if n := len(r.SamplingRuns); n > 1 {
+			return fmt.Sprintf("nucleus p=%g, k=%d, mean of %d runs", r.TopP, r.K, n)
+		}
 		return fmt.Sprintf("nucleus p=%g, k=%d", r.TopP, r.K)
 	case "beam":
 		return fmt.Sprintf("beam width %d", r.BeamWidth)
@@ -182,11 +194,12 @@ func ExamplesTable(title string, r *Seq2SeqResult, n int) *lesson.Table {
 func DecodingsTable(title string, results ...*Seq2SeqResult) *lesson.Table {
 	t := &lesson.Table{Title: title, Headers: []string{"model", "decoding", "CER", "WER", "WER@k", "seconds"}}
 	for _, r := range results {
+		cerSD, werSD, atKSD := r.SamplingSpread()
 		atK := ""
 		if r.TestWERAtK != nil {
-			atK = fmt.Sprintf("%.4f", *r.TestWERAtK)
+			atK = scoreCell(*r.TestWERAtK, atKSD)
 		}
-		t.AddRow(r.Model, decodingLabel(r), fmt.Sprintf("%.4f", r.TestCER), fmt.Sprintf("%.4f", r.TestWER), atK,
+		t.AddRow(r.Model, decodingLabel(r), scoreCell(r.TestCER, cerSD), scoreCell(r.TestWER, werSD), atK,
 			fmt.Sprintf("%.2f", r.DecodeSeconds))
 	}
 	return t
@@ -218,6 +231,7 @@ type Seq2SeqLessonBudget struct {
 	UseCheckpoint    bool // load results/seq2seq/models/… when present
 	TopP             float64
 	K, BeamWidth     int
+	SamplingRuns     int // nucleus sampling runs averaged
 	Seed             uint64
 	// TopPs are the p values of the attention model's nucleus sweep on the validation split.
 	TopPs []float64
@@ -237,7 +251,7 @@ func RunSeq2SeqLesson(b compute.Backend, data *datasets.P2GData, budget Seq2SeqL
 			return nil, err
 		}
 		origins = append(origins, lm.Name+": "+lm.Origin)
-		for _, how := range []Decoding{{Kind: "greedy"}, {Kind: "nucleus", TopP: budget.TopP, K: budget.K, Seed: budget.Seed}, {Kind: "beam", K: budget.BeamWidth}} {
+		for _, how := range []Decoding{{Kind: "greedy"}, {Kind: "nucleus", TopP: budget.TopP, K: budget.K, Seed: budget.Seed, Runs: budget.SamplingRuns}, {Kind: "beam", K: budget.BeamWidth}} {
 			res, err := Evaluate(lm.Decoder, data, how, 12)
 			if err != nil {
 				return nil, err

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +15,7 @@ import (
 func TestRunSeq2SeqLessonWritesEveryResult(t *testing.T) {
 	data := tinyP2G(t)
 	dir := t.TempDir()
-	budget := Seq2SeqLessonBudget{Epochs: 1, MaxSteps: 2, TopP: 0.8, K: 3, BeamWidth: 2, Seed: 1, TopPs: []float64{0.5, 0.9}}
+	budget := Seq2SeqLessonBudget{Epochs: 1, MaxSteps: 2, TopP: 0.8, K: 3, BeamWidth: 2, Seed: 1, SamplingRuns: 3, TopPs: []float64{0.5, 0.9}}
 	origins, err := RunSeq2SeqLesson(backend.MustDefault(), data, budget, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -32,8 +33,8 @@ func TestRunSeq2SeqLessonWritesEveryResult(t *testing.T) {
 			if r.Model != m || r.Decoding != d || len(r.History) != 1 || len(r.Examples) != data.Test.Len() {
 				t.Errorf("%s/%s: got model %q decoding %q, %d epochs, %d examples", m, d, r.Model, r.Decoding, len(r.History), len(r.Examples))
 			}
-			if (d == "nucleus") != (r.TestWERAtK != nil) {
-				t.Errorf("%s/%s: WER@k present = %v", m, d, r.TestWERAtK != nil)
+			if (d == "nucleus") != (r.TestWERAtK != nil) || (d == "nucleus") != (len(r.SamplingRuns) == 3) {
+				t.Errorf("%s/%s: WER@k present = %v, %d sampling runs", m, d, r.TestWERAtK != nil, len(r.SamplingRuns))
 			}
 			results = append(results, r)
 		}
@@ -45,7 +46,7 @@ func TestRunSeq2SeqLessonWritesEveryResult(t *testing.T) {
 	if s := ExamplesTable("t", results[1], 3).String(); !strings.Contains(s, "cat") {
 		t.Errorf("examples table:\n%s", s)
 	}
-	if s := DecodingsTable("t", results...).String(); !strings.Contains(s, "beam width 2") {
+	if s := DecodingsTable("t", results...).String(); !strings.Contains(s, "beam width 2") || !strings.Contains(s, "mean of 3 runs") {
 		t.Errorf("decodings table:\n%s", s)
 	}
 	sweep, err := LessonNucleusSweep(dir)
@@ -67,5 +68,26 @@ func TestTrainingTimes(t *testing.T) {
 	got := TrainingTimes(records)
 	if want := "vanilla: 20 epochs, 120 s of training on Go Backend (6.0 s per epoch)"; len(got) != 1 || got[0] != want {
 		t.Errorf("TrainingTimes = %q, want [%q]", got, want)
+	}
+}
+
+// TestNucleusScoresShowTheirSpread: averaged sampling runs appear as mean ± standard deviation,
+// compared with the report by their mean; a single run shows a plain number.
+func TestNucleusScoresShowTheirSpread(t *testing.T) {
+	atK := 0.65
+	r := &Seq2SeqResult{Model: "attention", Decoding: "nucleus", TopP: 0.8, K: 3, TestCER: 0.23, TestWER: 0.75, TestWERAtK: &atK,
+		SamplingRuns: []SamplingRun{{CER: 0.23, WER: 0.70, WERAtK: 0.65}, {CER: 0.23, WER: 0.80, WERAtK: 0.65}}}
+	if cer, wer, _ := r.SamplingSpread(); cer != 0 || math.Abs(wer-0.0707107) > 1e-6 {
+		t.Errorf("spread: CER %g, WER %g", cer, wer)
+	}
+	table := ComparisonTable("t", r).String()
+	for _, want := range []string{"mean of 2 runs", "0.7500 ± 0.0707", "+0.0100", "0.2300 "} {
+		if !strings.Contains(table, want) {
+			t.Errorf("comparison table lacks %q:\n%s", want, table)
+		}
+	}
+	r.SamplingRuns = r.SamplingRuns[:1]
+	if s := DecodingsTable("t", r).String(); strings.Contains(s, "±") || strings.Contains(s, "mean of") {
+		t.Errorf("one run shown with a spread:\n%s", s)
 	}
 }

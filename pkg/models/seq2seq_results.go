@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/dllessons/dllessons/pkg/datasets"
 	"github.com/dllessons/dllessons/pkg/lesson"
@@ -22,7 +23,10 @@ type Decoding struct {
 	Kind string  // "greedy", "nucleus" or "beam"
 	TopP float64 // nucleus
 	K    int     // nucleus: samples per word (WER@k); beam: width
-	Seed uint64  // nucleus
+	Seed uint64  // nucleus: run r samples with seed Seed+r
+	// Runs (nucleus) is how many independent sampling runs are averaged: one run's WER moves by
+	// about ±0.01 with the seed alone, which is a third of the report's tolerance.
+	Runs int
 }
 
 // Seq2SeqResult is one test evaluation, the JSON record of results/seq2seq/.
@@ -34,6 +38,9 @@ type Seq2SeqResult struct {
 	TestWERAtK *float64         `json:"test_wer_at_k,omitempty"`
 	K          int              `json:"k,omitempty"`
 	TopP       float64          `json:"top_p,omitempty"`
+	// SamplingRuns (nucleus) are the runs whose CER, WER and WER@k the test_ fields average;
+	// the examples are those of the first run.
+	SamplingRuns []SamplingRun `json:"sampling_runs,omitempty"`
 	BeamWidth  int              `json:"beam_width,omitempty"`
 	Seed       uint64           `json:"seed"`
 	Epochs     int              `json:"epochs"`
@@ -50,6 +57,14 @@ type Seq2SeqResult struct {
 	DecodeSeconds float64 `json:"decode_seconds"`
 }
 
+// SamplingRun is one nucleus-sampling pass over the test words.
+type SamplingRun struct {
+	Seed   uint64  `json:"seed"`
+	CER    float64 `json:"cer"`
+	WER    float64 `json:"wer"`
+	WERAtK float64 `json:"wer_at_k"`
+}
+
 // Seq2SeqExample is one test word: gold, phones and what was produced (distinct samples for
 // nucleus sampling).
 type Seq2SeqExample struct {
@@ -59,7 +74,7 @@ type Seq2SeqExample struct {
 }
 
 // Evaluate decodes the test split with dec and scores it. For nucleus sampling CER and WER are
-// those of the first sample and WER@k uses all k.
+// those of each word's first sample and WER@k uses all k, averaged over how.Runs runs.
 func Evaluate(dec *Decoder, data *datasets.P2GData, how Decoding, examples int) (*Seq2SeqResult, error) {
 	start := time.Now()
 	gold := data.Test.Spellings()
@@ -83,25 +98,68 @@ func Evaluate(dec *Decoder, data *datasets.P2GData, how Decoding, examples int) 
 		for i, w := range words {
 			samples[i] = []string{w}
 		}
+		res.TestCER, res.TestWER = metrics.CER(words, gold), metrics.WER(words, gold)
 	case "nucleus":
 		var err error
-		if samples, err = dec.Nucleus(data, data.Test, how.TopP, how.K, how.Seed); err != nil {
+		if samples, err = evaluateNucleus(dec, data, how, res); err != nil {
 			return nil, err
 		}
-		atK := metrics.WERAtK(samples, gold)
-		res.TestWERAtK, res.K, res.TopP = &atK, how.K, how.TopP
 	default:
 		return nil, fmt.Errorf("unknown decoding %q: use greedy, nucleus or beam", how.Kind)
 	}
 	res.DecodeSeconds = time.Since(start).Seconds()
-	first := firstSamples(samples)
-	res.TestCER, res.TestWER = metrics.CER(first, gold), metrics.WER(first, gold)
 	for i := range min(examples, len(gold)) {
 		ex := data.Test.Examples[i]
 		res.Examples = append(res.Examples, Seq2SeqExample{Phones: strings.Join(ex.Phones, " "), Gold: ex.Spelling,
 			Predicted: distinct(samples[i])})
 	}
 	return res, nil
+}
+
+// evaluateNucleus samples the test words in max(how.Runs, 1) runs, records each in res and sets
+// res's test scores to their means; it returns the first run's samples.
+func evaluateNucleus(dec *Decoder, data *datasets.P2GData, how Decoding, res *Seq2SeqResult) ([][]string, error) {
+	gold := data.Test.Spellings()
+	var first [][]string
+	var atK float64
+	for r := range max(how.Runs, 1) {
+		samples, err := dec.Nucleus(data, data.Test, how.TopP, how.K, how.Seed+uint64(r))
+		if err != nil {
+			return nil, err
+		}
+		if r == 0 {
+			first = samples
+		}
+		words := firstSamples(samples)
+		run := SamplingRun{Seed: how.Seed + uint64(r), CER: metrics.CER(words, gold), WER: metrics.WER(words, gold),
+			WERAtK: metrics.WERAtK(samples, gold)}
+		res.SamplingRuns = append(res.SamplingRuns, run)
+		res.TestCER += run.CER
+		res.TestWER += run.WER
+		atK += run.WERAtK
+	}
+	n := float64(len(res.SamplingRuns))
+	res.TestCER, res.TestWER, atK = res.TestCER/n, res.TestWER/n, atK/n
+	res.TestWERAtK, res.K, res.TopP = &atK, how.K, how.TopP
+	return first, nil
+}
+
+// SamplingSpread is the standard deviation of CER, WER and WER@k over the sampling runs (zero
+// for fewer than two runs).
+func (r *Seq2SeqResult) SamplingSpread() (cer, wer, werAtK float64) {
+	pick := func(f func(SamplingRun) float64) []float64 {
+		out := make([]float64, len(r.SamplingRuns))
+		for i, run := range r.SamplingRuns {
+			out[i] = f(run)
+		}
+		return out
+	}
+	if len(r.SamplingRuns) < 2 {
+		return 0, 0, 0
+	}
+	return stat.StdDev(pick(func(s SamplingRun) float64 { return s.CER }), nil),
+		stat.StdDev(pick(func(s SamplingRun) float64 { return s.WER }), nil),
+		stat.StdDev(pick(func(s SamplingRun) float64 { return s.WERAtK }), nil)
 }
 
 func distinct(list []string) []string {
@@ -167,7 +225,8 @@ func LoadSeq2Seq(dir string, data *datasets.P2GData) (*Seq2Seq, string, error) {
 		return nil, "", fmt.Errorf("seq2seq model: %w", err)
 	}
 	store := model.NewStore()
-	if _, err := checkpoint.Build(store).Dir(dir).Done(); err != nil {
+	ckpt, err := checkpoint.Build(store).Dir(dir).Done()
+	if err != nil {
 		return nil, "", fmt.Errorf("seq2seq model %q: %w", dir, err)
 	}
 	get := func(key string) (string, error) {
@@ -195,12 +254,35 @@ func LoadSeq2Seq(dir string, data *datasets.P2GData) (*Seq2Seq, string, error) {
 		return nil, "", fmt.Errorf("seq2seq model %q: hidden size %q: %w", dir, hidden, err)
 	}
 	cfg := Seq2SeqConfig{Attention: attention == "true", Hidden: h, SrcVocab: data.Phones.Size(), TgtVocab: data.Chars.Size()}
+	if err := checkHasParams(ckpt, cfg); err != nil {
+		return nil, "", fmt.Errorf("seq2seq model %q: %w", dir, err)
+	}
 	m, err := NewSeq2Seq(store, cfg, 0)
 	if err != nil {
 		return nil, "", err
 	}
 	record, _ := get(paramRecord)
 	return m, record, nil
+}
+
+// checkHasParams reports a parameter of cfg that the checkpoint lacks: the store would otherwise
+// initialise it at random and decode garbage without a word.
+func checkHasParams(ckpt *checkpoint.Handler, cfg Seq2SeqConfig) error {
+	loaded := ckpt.LoadedVariables()
+	has := func(path string) bool {
+		for key := range loaded {
+			if strings.HasSuffix(key, path) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range cfg.params() {
+		if !has(seq2seqScope + p.name) {
+			return fmt.Errorf("no variable %q: written by an older layout of the model; train it again", p.name)
+		}
+	}
+	return nil
 }
 
 // Seq2SeqProgressReporter shows a seq2seq run's progress live (see lesson.ProgressReporter).

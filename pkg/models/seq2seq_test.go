@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/dllessons/dllessons/pkg/backend"
 	"github.com/dllessons/dllessons/pkg/datasets"
@@ -197,12 +198,45 @@ func TestLoadSeq2SeqRefusesOtherVocabularies(t *testing.T) {
 	if _, _, err := LoadSeq2Seq(dir, data); err != nil {
 		t.Fatalf("loading the exported model: %v", err)
 	}
+	// A model lacking a parameter (an older layout) is refused, not completed at random.
+	tr.Model.Trainable, tr.best = tr.Model.Trainable[1:], tr.best[1:]
+	if err := tr.ExportBest(dir, "{}"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadSeq2Seq(dir, data); err == nil || !strings.Contains(err.Error(), "no variable") {
+		t.Errorf("loading a model without %s: error %v", tr.Model.Config.params()[0].name, err)
+	}
 	other, err := datasets.BuiltinP2G()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := LoadSeq2Seq(dir, other); err == nil || !strings.Contains(err.Error(), "other vocabularies") {
 		t.Errorf("loading with other data: error %v", err)
+	}
+}
+
+// TestSeq2SeqHasPyTorchsParameters: the course model's nn.Embedding, nn.LSTM (with both b_ih
+// and b_hh) and nn.Linear layers, counted by hand, and embeddings whose PAD row starts at zero.
+func TestSeq2SeqHasPyTorchsParameters(t *testing.T) {
+	const h, src, tgt = 128, 40, 60
+	lstm := func(in, n, directions int) int { return directions * (4*n*in + 4*n*n + 2*4*n) }
+	want := src*h + tgt*h + lstm(h, h/2, 2) + lstm(h, h, 1) + tgt // embeddings, LSTMs, generator bias
+	want += h*h + h*h + h + (2*h*h + h)                          // W_h, W_s, v, W_out with bias
+	m, err := NewSeq2Seq(model.NewStore(), Seq2SeqConfig{Attention: true, Hidden: h, SrcVocab: src, TgtVocab: tgt}, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.NumParams(); got != want {
+		t.Errorf("%d parameters, PyTorch's model has %d", got, want)
+	}
+	for _, v := range m.Trainable {
+		if !strings.HasSuffix(v.Name(), "_emb") {
+			continue
+		}
+		flat, _ := tensors.CopyFlatData[float32](v.MustValue())
+		if slices.ContainsFunc(flat[:h], func(x float32) bool { return x != 0 }) || flat[h] == 0 {
+			t.Errorf("%s: PAD row %v…, next row starts %g", v.Name(), flat[:3], flat[h])
+		}
 	}
 }
 

@@ -104,8 +104,14 @@ func NewSeq2SeqTrainer(backend compute.Backend, data *datasets.P2GData, opts Seq
 			return nil, err
 		}
 	}
+	cfg := opts.config(data.Phones.Size(), data.Chars.Size())
+	if len(t.History) > 0 {
+		if err := checkHasParams(t.ckpt, cfg); err != nil {
+			return nil, fmt.Errorf("seq2seq checkpoint %q: %w (or start over with --resume=false)", opts.CheckpointDir, err)
+		}
+	}
 	var err error
-	if t.Model, err = NewSeq2Seq(store, opts.config(data.Phones.Size(), data.Chars.Size()), opts.Seed); err != nil {
+	if t.Model, err = NewSeq2Seq(store, cfg, opts.Seed); err != nil {
 		return nil, err
 	}
 	if err := t.createStateVariables(); err != nil {
