@@ -48,5 +48,8 @@ func notebookProgress(label string) func(Progress) {
 		last = time.Now()
 		gonbui.UpdateHTML(id, fmt.Sprintf("%s: epoch %d/%d, step %d/%d, loss %.3f, %s elapsed",
 			label, p.Epoch, p.Epochs, p.Step, p.Steps, p.Loss, time.Since(start).Round(time.Second)))
+		if finished {
+			gonbui.Sync() // displays travel asynchronously: the final line must arrive before the cell ends
+		}
 	}
 }
