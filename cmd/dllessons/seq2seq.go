@@ -30,12 +30,12 @@ func runSeq2seq(args []string) error {
 
 // s2sFlags are the flags train and test share.
 type s2sFlags struct {
-	backend, data, out, model string
+	backend, data, out, model       string
 	epochs, k, runs, beam, maxSteps int
-	seed                      uint64
-	topP                      float64
-	resume                    bool
-	stall                     time.Duration
+	seed                            uint64
+	topP                            float64
+	resume                          bool
+	stall                           time.Duration
 }
 
 func parseS2SFlags(name string, args []string) (*s2sFlags, error) {

@@ -31,27 +31,27 @@ type Decoding struct {
 
 // Seq2SeqResult is one test evaluation, the JSON record of results/seq2seq/.
 type Seq2SeqResult struct {
-	Model      string           `json:"model"`    // vanilla | attention
-	Decoding   string           `json:"decoding"` // greedy | nucleus | beam
-	TestCER    float64          `json:"test_cer"`
-	TestWER    float64          `json:"test_wer"`
-	TestWERAtK *float64         `json:"test_wer_at_k,omitempty"`
-	K          int              `json:"k,omitempty"`
-	TopP       float64          `json:"top_p,omitempty"`
+	Model      string   `json:"model"`    // vanilla | attention
+	Decoding   string   `json:"decoding"` // greedy | nucleus | beam
+	TestCER    float64  `json:"test_cer"`
+	TestWER    float64  `json:"test_wer"`
+	TestWERAtK *float64 `json:"test_wer_at_k,omitempty"`
+	K          int      `json:"k,omitempty"`
+	TopP       float64  `json:"top_p,omitempty"`
 	// SamplingRuns (nucleus) are the runs whose CER, WER and WER@k the test_ fields average;
 	// the examples are those of the first run.
-	SamplingRuns []SamplingRun `json:"sampling_runs,omitempty"`
-	BeamWidth  int              `json:"beam_width,omitempty"`
-	Seed       uint64           `json:"seed"`
-	Epochs     int              `json:"epochs"`
-	BestEpoch  int              `json:"best_epoch"`
-	History    []Seq2SeqEpoch   `json:"history"`
-	Examples   []Seq2SeqExample `json:"examples"`
-	Data       string           `json:"data"`
-	DataKind   string           `json:"data_kind"`
-	Params     int              `json:"params"`
-	Backend    string           `json:"backend"`
-	Command    string           `json:"command"`
+	SamplingRuns []SamplingRun    `json:"sampling_runs,omitempty"`
+	BeamWidth    int              `json:"beam_width,omitempty"`
+	Seed         uint64           `json:"seed"`
+	Epochs       int              `json:"epochs"`
+	BestEpoch    int              `json:"best_epoch"`
+	History      []Seq2SeqEpoch   `json:"history"`
+	Examples     []Seq2SeqExample `json:"examples"`
+	Data         string           `json:"data"`
+	DataKind     string           `json:"data_kind"`
+	Params       int              `json:"params"`
+	Backend      string           `json:"backend"`
+	Command      string           `json:"command"`
 	// Seconds is the wall time of the training (all epochs, including resumed ones) plus this test.
 	Seconds       float64 `json:"seconds"`
 	DecodeSeconds float64 `json:"decode_seconds"`

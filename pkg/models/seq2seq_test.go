@@ -221,7 +221,7 @@ func TestSeq2SeqHasPyTorchsParameters(t *testing.T) {
 	const h, src, tgt = 128, 40, 60
 	lstm := func(in, n, directions int) int { return directions * (4*n*in + 4*n*n + 2*4*n) }
 	want := src*h + tgt*h + lstm(h, h/2, 2) + lstm(h, h, 1) + tgt // embeddings, LSTMs, generator bias
-	want += h*h + h*h + h + (2*h*h + h)                          // W_h, W_s, v, W_out with bias
+	want += h*h + h*h + h + (2*h*h + h)                           // W_h, W_s, v, W_out with bias
 	m, err := NewSeq2Seq(model.NewStore(), Seq2SeqConfig{Attention: true, Hidden: h, SrcVocab: src, TgtVocab: tgt}, 42)
 	if err != nil {
 		t.Fatal(err)
