@@ -130,9 +130,8 @@ func evaluateNucleus(dec *Decoder, data *datasets.P2GData, how Decoding, res *Se
 		if r == 0 {
 			first = samples
 		}
-		words := firstSamples(samples)
-		run := SamplingRun{Seed: how.Seed + uint64(r), CER: metrics.CER(words, gold), WER: metrics.WER(words, gold),
-			WERAtK: metrics.WERAtK(samples, gold)}
+		run := SamplingRun{Seed: how.Seed + uint64(r)}
+		run.CER, run.WER, run.WERAtK = scoreSamples(samples, gold)
 		res.SamplingRuns = append(res.SamplingRuns, run)
 		res.TestCER += run.CER
 		res.TestWER += run.WER
@@ -172,13 +171,14 @@ func distinct(list []string) []string {
 	return out
 }
 
-// firstSamples is each word's first sample: what CER and WER of a sampling decoder score.
-func firstSamples(samples [][]string) []string {
+// scoreSamples scores k samples per word: CER and WER of each word's first sample (what a
+// sampling decoder answers) and WER@k of all of them.
+func scoreSamples(samples [][]string, gold []string) (cer, wer, werAtK float64) {
 	first := make([]string, len(samples))
 	for i, s := range samples {
 		first[i] = s[0]
 	}
-	return first
+	return metrics.CER(first, gold), metrics.WER(first, gold), metrics.WERAtK(samples, gold)
 }
 
 // Model-file parameters: what LoadSeq2Seq needs to rebuild the model and check the data.
@@ -327,9 +327,9 @@ func NucleusSweep(dec *Decoder, data *datasets.P2GData, split *datasets.P2GSplit
 		if err != nil {
 			return nil, 0, err
 		}
-		first := firstSamples(samples)
-		points = append(points, NucleusPoint{TopP: p, CER: metrics.CER(first, gold), WER: metrics.WER(first, gold),
-			WERAtK: metrics.WERAtK(samples, gold), K: k, Seed: seed, Split: name, Samples: len(gold)})
+		point := NucleusPoint{TopP: p, K: k, Seed: seed, Split: name, Samples: len(gold)}
+		point.CER, point.WER, point.WERAtK = scoreSamples(samples, gold)
+		points = append(points, point)
 		if points[i].WERAtK < points[best].WERAtK {
 			best = i
 		}
