@@ -276,7 +276,7 @@ func s2sTestOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, name str
 		return err
 	}
 	table := lesson.Table{Title: name + " on the test split", Headers: []string{"decoding", "CER", "WER", "WER@k", "seconds"}}
-	for _, how := range []models.Decoding{{Kind: "greedy"}, {Kind: "nucleus", TopP: f.topP, K: f.k, Seed: f.seed, Runs: f.runs}, {Kind: "beam", K: f.beam}} {
+	for _, how := range models.Decodings(models.Decoding{TopP: f.topP, K: f.k, Seed: f.seed, Runs: f.runs}, f.beam) {
 		res, err := models.Evaluate(dec, data, how, 20)
 		if err != nil {
 			return err

@@ -251,7 +251,7 @@ func RunSeq2SeqLesson(b compute.Backend, data *datasets.P2GData, budget Seq2SeqL
 			return nil, err
 		}
 		origins = append(origins, lm.Name+": "+lm.Origin)
-		for _, how := range []Decoding{{Kind: "greedy"}, {Kind: "nucleus", TopP: budget.TopP, K: budget.K, Seed: budget.Seed, Runs: budget.SamplingRuns}, {Kind: "beam", K: budget.BeamWidth}} {
+		for _, how := range Decodings(Decoding{TopP: budget.TopP, K: budget.K, Seed: budget.Seed, Runs: budget.SamplingRuns}, budget.BeamWidth) {
 			res, err := Evaluate(lm.Decoder, data, how, 12)
 			if err != nil {
 				return nil, err

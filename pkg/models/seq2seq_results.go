@@ -29,6 +29,13 @@ type Decoding struct {
 	Runs int
 }
 
+// Decodings are the three ways the command and the lesson decode the test words: greedy, the
+// nucleus sampling described by nucleus (its Kind is set here), and beam search of beamWidth.
+func Decodings(nucleus Decoding, beamWidth int) []Decoding {
+	nucleus.Kind = "nucleus"
+	return []Decoding{{Kind: "greedy"}, nucleus, {Kind: "beam", K: beamWidth}}
+}
+
 // Seq2SeqResult is one test evaluation, the JSON record of results/seq2seq/.
 type Seq2SeqResult struct {
 	Model      string   `json:"model"`    // vanilla | attention
