@@ -123,10 +123,8 @@ func NewCNNTrainer(backend compute.Backend, opts CNNOptions) (*CNNTrainer, error
 		}
 	}
 	store.SetParam("/"+runParam, run)
-	if len(t.History) == 0 {
-		if err := store.SetRNGStateFromSeed(int64(opts.Seed)); err != nil {
-			return nil, err
-		}
+	if err := restoreRNGState(store, len(t.History) > 0, opts.Seed); err != nil {
+		return nil, fmt.Errorf("cnn checkpoint %q: %w", opts.CheckpointDir, err)
 	}
 	var err error
 	if t.Model, err = NewCNN(store, opts.Variant, opts.Seed); err != nil {
@@ -279,6 +277,21 @@ func (t *CNNTrainer) TrainEpoch(train, val *datasets.ImageSet) (CNNEpoch, error)
 		Seconds: time.Since(start).Seconds(), TrainSecs: trainSecs}
 	t.History = append(t.History, rec)
 	return rec, t.saveCheckpoint()
+}
+
+// restoreRNGState seeds the store's random generator for a new run, or, resuming, loads its
+// state from the checkpoint now. Loaded lazily, it would exist only after the graphs have read
+// the variables as parameters, and the Go backend would then bake the state of the moment into
+// every graph not marked as training as a constant: each reuse of a compiled graph would replay
+// the same dropout masks (the seq2seq train graph is one such graph).
+func restoreRNGState(store *model.Store, resuming bool, seed uint64) error {
+	if !resuming {
+		return store.SetRNGStateFromSeed(int64(seed))
+	}
+	if v := store.GetVariable("/" + model.RNGStateVariableName); v == nil || !v.HasValue() {
+		return errors.New("it holds no random generator state (start over with --resume=false)")
+	}
+	return nil
 }
 
 // saveCheckpoint stores weights, RNG state and history together (no-op without a directory).

@@ -142,8 +142,11 @@ func TestResumeEqualsUninterruptedRun(t *testing.T) {
 	if _, err := resumed.TrainEpoch(data.Train, data.Val); err != nil {
 		t.Fatal(err)
 	}
-	if a, b := straight.History[1].TrainLoss, resumed.History[1].TrainLoss; a != b {
-		t.Errorf("epoch 2 loss: uninterrupted %v, resumed %v", a, b)
+	for i, want := range straight.History {
+		got := resumed.History[i]
+		if want.TrainLoss != got.TrainLoss || want.ValAccuracy != got.ValAccuracy {
+			t.Errorf("epoch %d: uninterrupted %+v, resumed %+v", i+1, want, got)
+		}
 	}
 	for v := range straight.Model.Store.IterVariables() {
 		other := resumed.Model.Store.GetVariable(v.Path())

@@ -99,10 +99,8 @@ func NewSeq2SeqTrainer(backend compute.Backend, data *datasets.P2GData, opts Seq
 	if err := t.attachCheckpoint(store); err != nil {
 		return nil, err
 	}
-	if len(t.History) == 0 {
-		if err := store.SetRNGStateFromSeed(int64(opts.Seed)); err != nil {
-			return nil, err
-		}
+	if err := restoreRNGState(store, len(t.History) > 0, opts.Seed); err != nil {
+		return nil, fmt.Errorf("seq2seq checkpoint %q: %w", opts.CheckpointDir, err)
 	}
 	cfg := opts.config(data.Phones.Size(), data.Chars.Size())
 	if len(t.History) > 0 {
