@@ -13,7 +13,6 @@ import (
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/dllessons/dllessons/pkg/datasets"
 	"github.com/dllessons/dllessons/pkg/lesson"
@@ -28,8 +27,11 @@ type CNNOptions struct {
 	BatchSize    int
 	Seed         uint64
 	// CheckpointDir, if set, gets a checkpoint after every epoch and is resumed from if it
-	// already holds one of the same run.
+	// already holds one of the same run on the same data.
 	CheckpointDir string
+	// DataFingerprint identifies the data (datasets.Images.Fingerprint); a checkpoint of other
+	// data is refused. TrainCNN sets it.
+	DataFingerprint string
 	// OnStep, if set, is called after every training step (for progress bars).
 	OnStep func(p CNNProgress)
 	// OnEpoch, if set, is called after every epoch with its statistics.
@@ -85,7 +87,7 @@ type CNNTrainer struct {
 	backend compute.Backend
 	train   *model.Exec
 	eval    *model.Exec
-	ckpt    *checkpoint.Handler
+	ckpt    *checkpointFolder
 	// History holds the finished epochs (restored from a checkpoint when resuming).
 	History []CNNEpoch
 }
@@ -109,12 +111,11 @@ func NewCNNTrainer(backend compute.Backend, opts CNNOptions) (*CNNTrainer, error
 	run := fmt.Sprintf("%s lr=%g batch=%d seed=%d", opts.Variant.Name(), opts.LearningRate, opts.BatchSize, opts.Seed)
 	if opts.CheckpointDir != "" {
 		var err error
-		if t.ckpt, err = checkpoint.Build(store).Dir(opts.CheckpointDir).Keep(2).Done(); err != nil {
-			return nil, fmt.Errorf("cnn checkpoint %q: %w", opts.CheckpointDir, err)
+		if t.ckpt, err = openCheckpoints(store, opts.CheckpointDir, "cnn", 2); err != nil {
+			return nil, err
 		}
-		if saved, found := store.GetParam("/" + runParam); found && saved != run {
-			return nil, fmt.Errorf("cnn checkpoint %q belongs to run %q, not %q: use another directory or delete it",
-				opts.CheckpointDir, saved, run)
+		if err := t.ckpt.claim(runParam, run, opts.DataFingerprint); err != nil {
+			return nil, err
 		}
 		if h, found := store.GetParam("/" + historyParam); found {
 			if err := json.Unmarshal([]byte(fmt.Sprint(h)), &t.History); err != nil {
@@ -296,13 +297,13 @@ func restoreRNGState(store *model.Store, resuming bool, seed uint64) error {
 
 // saveCheckpoint stores weights, RNG state and history together (no-op without a directory).
 func (t *CNNTrainer) saveCheckpoint() error {
-	return saveWithState(t.ckpt, t.Model.Store, historyParam, t.History, "cnn", t.Options.CheckpointDir)
+	return saveWithState(t.ckpt, t.Model.Store, historyParam, t.History)
 }
 
 // saveWithState stores state as JSON in the store's parameter param, then saves the checkpoint
 // (weights, RNG state and that parameter together), so a resumed run gets all of them back.
 // It does nothing when ckpt is nil (training without a checkpoint directory).
-func saveWithState(ckpt *checkpoint.Handler, store *model.Store, param string, state any, label, dir string) error {
+func saveWithState(ckpt *checkpointFolder, store *model.Store, param string, state any) error {
 	if ckpt == nil {
 		return nil
 	}
@@ -311,15 +312,15 @@ func saveWithState(ckpt *checkpoint.Handler, store *model.Store, param string, s
 		return err
 	}
 	store.SetParam("/"+param, string(data))
-	if err := ckpt.Save(); err != nil {
-		return fmt.Errorf("%s checkpoint %q: %w", label, dir, err)
-	}
-	return nil
+	return ckpt.save()
 }
 
 // TrainCNN runs (or resumes) the whole schedule on data and evaluates on the test split.
 // A diverging run is not an error: the result says Diverged and where.
 func TrainCNN(backend compute.Backend, data *datasets.Images, opts CNNOptions) (*CNNResult, error) {
+	if opts.DataFingerprint == "" && opts.CheckpointDir != "" {
+		opts.DataFingerprint = data.Fingerprint()
+	}
 	t, err := NewCNNTrainer(backend, opts)
 	if err != nil {
 		return nil, err
