@@ -35,8 +35,8 @@ import (
 
 const (
 	checkpointPrefix = "checkpoint-"
-	tempPrefix       = ".tmp-"          // never listed by GoMLX (no "checkpoint-" prefix)
-	corruptSuffix    = ".corrupt"       // a pair set aside
+	tempPrefix       = ".tmp-"                      // never listed by GoMLX (no "checkpoint-" prefix)
+	corruptSuffix    = ".corrupt"                   // a pair set aside
 	gzipBinHeader    = "gomlx_checkpointss\x04gzip" // GoMLX's header of a compressed .bin
 )
 
