@@ -183,7 +183,7 @@ func cnnTest(args []string) error {
 			return fmt.Errorf("no checkpoint for %s at %q: train it first (same --data, --subset, --seed, --out)", run.Name(), ckptDir)
 		}
 		opts := models.DefaultCNNOptions(run.Variant, run.LearningRate)
-		opts.Seed, opts.CheckpointDir = f.seed, ckptDir
+		opts.Seed, opts.CheckpointDir, opts.DataFingerprint = f.seed, ckptDir, data.Fingerprint()
 		t, err := models.NewCNNTrainer(b, opts)
 		if err != nil {
 			return err

@@ -168,3 +168,33 @@ func TestBrokenNewestCheckpointIsSetAside(t *testing.T) {
 	}
 	compareSeq2SeqRuns(t, whole, resumed)
 }
+
+// TestCheckpointOfOtherDataIsRefused: a seq2seq checkpoint trained on one data set is not
+// continued on another with the same vocabularies and sizes (only the spellings' order differs);
+// the message names both fingerprints and both ways out.
+func TestCheckpointOfOtherDataIsRefused(t *testing.T) {
+	data := tinyP2G(t)
+	opts := tinyOptions(false)
+	dir := t.TempDir()
+	trainSeq2SeqEpochs(t, data, opts, dir, 1)
+	other := tinyP2G(t)
+	other.Train.Examples[0], other.Train.Examples[1] = other.Train.Examples[1], other.Train.Examples[0]
+	if data.Phones.Size() != other.Phones.Size() || data.Chars.Size() != other.Chars.Size() {
+		t.Fatal("the other data should have vocabularies of the same size")
+	}
+	opts.CheckpointDir, opts.Epochs = dir, 2
+	_, err := NewSeq2SeqTrainer(backend.MustDefault(), other, opts)
+	if err == nil {
+		t.Fatal("a checkpoint of other data was continued")
+	}
+	for _, want := range []string{data.Fingerprint(), other.Fingerprint(), "--resume=false", "--out"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message %q lacks %q", err, want)
+		}
+	}
+	// Other settings (here the learning rate) are refused the same way.
+	opts.LearningRate *= 2
+	if _, err := NewSeq2SeqTrainer(backend.MustDefault(), data, opts); err == nil || !strings.Contains(err.Error(), "lr=0.02") {
+		t.Errorf("a checkpoint of lr=0.01 resumed as lr=0.02: %v", err)
+	}
+}

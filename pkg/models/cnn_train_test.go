@@ -3,6 +3,7 @@ package models
 import (
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/gomlx/core/graph"
@@ -192,4 +193,39 @@ func TestCheckpointOfAnotherRunIsRefused(t *testing.T) {
 	if _, err := NewCNNTrainer(backend.MustDefault(), opts); err == nil {
 		t.Fatal("a checkpoint of lr=0.01 was resumed as lr=0.1")
 	}
+}
+
+// TestCNNCheckpointOfOtherDataIsRefused: a checkpoint records the data's fingerprint; other
+// images of the same kind and size are refused with both fingerprints named, and a checkpoint
+// without one (an older version's) is accepted with a one-line note.
+func TestCNNCheckpointOfOtherDataIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	full := smallImages(t, 40, 10)
+	data, other := full.Subset(16, 10, 10, 1), full.Subset(16, 10, 10, 2)
+	opts := DefaultCNNOptions(CNNVariant{}, 0.01)
+	opts.CheckpointDir, opts.Epochs = dir, 1
+	var notes []string
+	checkpointNote = func(line string) { notes = append(notes, line) }
+	defer func() { checkpointNote = func(line string) { os.Stderr.WriteString(line + "\n") } }()
+	tr, err := NewCNNTrainer(backend.MustDefault(), opts) // no fingerprint: as an older version saved
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.TrainEpoch(data.Train, data.Val); err != nil {
+		t.Fatal(err)
+	}
+	opts.DataFingerprint = data.Fingerprint()
+	tr, err = NewCNNTrainer(backend.MustDefault(), opts)
+	if err != nil || len(tr.History) != 1 || len(notes) != 1 || !strings.Contains(notes[0], "no data fingerprint") {
+		t.Fatalf("resuming a checkpoint without fingerprint: %v, %d epochs, notes %q", err, len(tr.History), notes)
+	}
+	if err := tr.saveCheckpoint(); err != nil {
+		t.Fatal(err)
+	}
+	opts.DataFingerprint = other.Fingerprint()
+	_, err = NewCNNTrainer(backend.MustDefault(), opts)
+	if err == nil || !strings.Contains(err.Error(), data.Fingerprint()) || !strings.Contains(err.Error(), other.Fingerprint()) {
+		t.Fatalf("a checkpoint of other images: %v", err)
+	}
+	t.Log(err)
 }
