@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -17,8 +18,13 @@ func init() {
 }
 
 func runNotebooks(args []string) error {
+	usage := "usage: dllessons notebooks run [-quick] [-dir notebooks] [-out out] [-cell-timeout 1h] [NAME...]"
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintln(os.Stderr, usage)
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || args[0] != "run" {
-		return fmt.Errorf("usage: dllessons notebooks run [-quick] [-dir notebooks] [-out out] [NAME...]")
+		return errors.New(usage)
 	}
 	fs := flag.NewFlagSet("notebooks run", flag.ContinueOnError)
 	dir := fs.String("dir", "notebooks", "folder with the lessons")
@@ -26,6 +32,9 @@ func runNotebooks(args []string) error {
 	quick := fs.Bool("quick", lesson.Quick(), "tiny budgets (sets "+lesson.QuickEnv+"=1 for the kernel)")
 	timeout := fs.Duration("cell-timeout", time.Hour, "time limit for one cell")
 	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if err := flagProblems(positiveDuration("cell-timeout", *timeout)); err != nil {
 		return err
 	}
 	opts := notebooks.Options{Dir: *dir, OutDir: *out, Names: fs.Args(), CellTimeout: *timeout}

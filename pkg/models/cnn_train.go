@@ -352,6 +352,9 @@ func TrainCNN(backend compute.Backend, data *datasets.Images, opts CNNOptions) (
 	if steps > 0 {
 		res.SecondsPerStep = trainSeconds / float64(steps)
 	}
+	if res.Diverged {
+		return res, nil // no test accuracy: the weights are NaN or exploded
+	}
 	preds, err := t.Predict(data.Test)
 	if err != nil {
 		return nil, err
@@ -359,6 +362,28 @@ func TrainCNN(backend compute.Backend, data *datasets.Images, opts CNNOptions) (
 	res.TestAccuracy = accuracy(preds, data.Test.Labels)
 	res.Confusion = ConfusionMatrix(preds, data.Test.Labels, len(data.Classes))
 	return res, nil
+}
+
+// TestSummary is "test accuracy 81.23%", or for a diverged run "DIVERGED (…): no test accuracy".
+func (r *CNNResult) TestSummary() string {
+	if r.Diverged {
+		return "DIVERGED (" + r.DivergedAt + "): no test accuracy"
+	}
+	return fmt.Sprintf("test accuracy %5.2f%%", 100*r.TestAccuracy)
+}
+
+// MarshalJSON leaves out the test accuracy and the confusion matrix of a diverged run, which
+// has neither (a zero would read as a measured accuracy).
+func (r CNNResult) MarshalJSON() ([]byte, error) {
+	type plain CNNResult
+	if !r.Diverged {
+		return json.Marshal(plain(r))
+	}
+	return json.Marshal(struct {
+		plain
+		TestAccuracy *float64 `json:"test_accuracy,omitempty"`
+		Confusion    [][]int  `json:"confusion,omitempty"`
+	}{plain: plain(r)})
 }
 
 // ConfusionMatrix counts [true][predicted] pairs.

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"encoding/json"
 	"math"
 	"os"
 	"strings"
@@ -174,6 +175,18 @@ func TestDivergingRunIsReportedNotFatal(t *testing.T) {
 	}
 	if !res.Diverged || res.DivergedAt == "" || len(res.History) >= 3 {
 		t.Fatalf("diverged=%v at %q after %d epochs: want divergence reported and training stopped", res.Diverged, res.DivergedAt, len(res.History))
+	}
+	// No accuracy is computed from NaN weights, and none is written.
+	record, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(record), "test_accuracy") || strings.Contains(string(record), "confusion") ||
+		!strings.Contains(res.TestSummary(), "DIVERGED") || !strings.Contains(res.TestSummary(), "no test accuracy") {
+		t.Errorf("a diverged run reports %q and records %s", res.TestSummary(), record)
+	}
+	if table := ResultsTable([]*CNNResult{res}).String(); !strings.Contains(table, "—") {
+		t.Errorf("the results table shows a test accuracy for a diverged run:\n%s", table)
 	}
 }
 
