@@ -146,3 +146,34 @@ func TestAttentionOnATinyTestSplit(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestTrainingLogHasNoProgressFrames: with stdout a file, `seq2seq train` writes plain lines
+// (one per epoch here), never a progress bar's carriage-return frames.
+func TestTrainingLogHasNoProgressFrames(t *testing.T) {
+	data := t.TempDir()
+	words := "k æ t\tcat\nd ɔ ɡ\tdog\nf ɪ ʃ\tfish\nb ɝ d\tbird\n"
+	for i, text := range []string{strings.Repeat(words, 400), words, words} { // 25 steps of 64 words per epoch
+		if err := os.WriteFile(filepath.Join(data, datasets.P2GSplitFiles[i]), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logFile, err := os.Create(filepath.Join(t.TempDir(), "train.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = logFile
+	err = s2sTrain([]string{"--data", data, "--out", t.TempDir(), "--model", "vanilla", "--epochs", "2", "--runs", "1", "--beam", "1"})
+	os.Stdout = stdout
+	logFile.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := os.ReadFile(logFile.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(log), "\r") || strings.Count(string(log), "vanilla epoch ") != 2 {
+		t.Errorf("the log has progress frames or not one line per epoch:\n%q", log)
+	}
+}
