@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/dllessons/dllessons/pkg/lesson"
@@ -41,8 +42,9 @@ func runNotebooks(args []string) error {
 	if *quick {
 		opts.Env = append(opts.Env, lesson.QuickEnv+"=1")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() { <-ctx.Done(); stop() }() // Ctrl-C ends the kernels; a second one ends dllessons at once
 	results, err := notebooks.Run(ctx, opts)
 	passed := 0
 	for _, r := range results {
