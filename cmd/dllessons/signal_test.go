@@ -104,3 +104,32 @@ func TestCtrlCOfNotebookRunEndsEverything(t *testing.T) {
 		t.Errorf("stderr ends with %q, want one line saying the run was interrupted:\n%s", last, stderr.String())
 	}
 }
+
+// TestHelpAndErrorsExitStatus runs the command as a process: -h exits 0, no command 2, a bad
+// flag value 1 with one line on stderr.
+func TestHelpAndErrorsExitStatus(t *testing.T) {
+	cases := []struct {
+		args   []string
+		status int
+	}{{[]string{"-h"}, 0}, {[]string{"cnn", "-h"}, 0}, {[]string{"seq2seq", "train", "-h"}, 0}, {nil, 2},
+		{[]string{"seq2seq", "train", "--epochs", "0"}, 1}}
+	for _, c := range cases {
+		cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--"}, c.args...)...)
+		cmd.Env = append(os.Environ(), asMainEnv+"=1")
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		status := 0
+		if exit, ok := err.(*exec.ExitError); ok {
+			status = exit.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if status != c.status {
+			t.Errorf("dllessons %s: exit status %d, want %d:\n%s", strings.Join(c.args, " "), status, c.status, stderr.String())
+		}
+		if c.status == 1 && strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 {
+			t.Errorf("dllessons %s: want one line on stderr, got:\n%s", strings.Join(c.args, " "), stderr.String())
+		}
+	}
+}
