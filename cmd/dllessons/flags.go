@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -17,11 +18,28 @@ import (
 // parseFlags parses args into fs and refuses positional arguments: every input of these
 // commands is a flag, and an ignored path would silently run on the default data.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlagsAndNames(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q: every input is a flag (e.g. --data %s); see %s -h", fs.Arg(0), fs.Arg(0), fs.Name())
+	}
+	return nil
+}
+
+// parseFlagsAndNames parses args into fs, positional arguments allowed. A bad value is one
+// line (the flag package would add the whole usage); -h prints the usage.
+func parseFlagsAndNames(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(os.Stderr)
+		fmt.Fprintf(os.Stderr, "usage: dllessons %s [flags]\n", fs.Name())
+		fs.PrintDefaults()
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("%w (see dllessons %s -h)", err, fs.Name())
 	}
 	return nil
 }
@@ -75,6 +93,9 @@ func positiveDuration(name string, d time.Duration) string {
 // writableDir creates dir if needed and checks a file can be created in it, so a read-only
 // --out fails now, in one line, rather than after training.
 func writableDir(name, dir string) string {
+	if strings.TrimSpace(dir) == "" {
+		return fmt.Sprintf("--%s is empty: name a folder", name)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Sprintf("--%s %s: cannot create the folder: %s", name, dir, fsReason(err))
 	}

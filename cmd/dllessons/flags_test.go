@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,10 +69,14 @@ func TestBadFlagValuesStopBeforeAnyWork(t *testing.T) {
 		{[]string{"hopfield", "--instances", "0"}, "--instances 0: must be at least 1"},
 		{[]string{"notebooks", "run", "--cell-timeout", "0"}, "--cell-timeout 0s: must be longer than 0"},
 		{[]string{"setup", "kernel", "now"}, `unexpected argument "now"`},
+		{[]string{"cnn", "train", "--seed", "-1"}, `invalid value "-1" for flag -seed: parse error (see dllessons cnn train -h)`},
+		{[]string{"seq2seq", "train", "--frobnicate"}, "flag provided but not defined: -frobnicate"},
+		{[]string{"notebooks", "run", "--quick=maybe"}, `invalid boolean value "maybe" for -quick`},
+		{[]string{"seq2seq", "train", "--out", ""}, "--out is empty: name a folder"},
 	}
 	for _, c := range cases {
 		args := append(c.args[1:], "--out", out)
-		if c.args[0] == "notebooks" || c.args[0] == "setup" || c.args[1] == "params" || c.args[1] == "bench" {
+		if c.args[0] == "notebooks" || c.args[0] == "setup" || c.args[1] == "params" || c.args[1] == "bench" || slices.Contains(c.args, "--out") {
 			args = c.args[1:]
 		}
 		start := time.Now()

@@ -32,7 +32,7 @@ func runNotebooks(args []string) error {
 	out := fs.String("out", "out", "output folder: executed notebooks in OUT/notebooks, HTML in OUT/html")
 	quick := fs.Bool("quick", lesson.Quick(), "tiny budgets (sets "+lesson.QuickEnv+"=1 for the kernel)")
 	timeout := fs.Duration("cell-timeout", time.Hour, "time limit for one cell")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlagsAndNames(fs, args[1:]); err != nil {
 		return err
 	}
 	if err := flagProblems(positiveDuration("cell-timeout", *timeout)); err != nil {
