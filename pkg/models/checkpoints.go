@@ -260,58 +260,16 @@ func openCheckpointsForWriting(store *model.Store, dir, label string) (*checkpoi
 
 // writeCheckpoint writes base.bin and base.json in dir under temporary names and renames them.
 func writeCheckpoint(dir, base string, store *model.Store, unused map[string]*tensors.Tensor) error {
-	meta := serializedCheckpoint{BinFormat: "gzip"}
-	for path, value := range store.IterParams() {
-		scope, key := model.SplitPath(path)
-		meta.Params = append(meta.Params, serializedParam{Scope: scope, Key: key, Value: value, ValueType: fmt.Sprintf("%T", value)})
-	}
-	var data bytes.Buffer
-	data.WriteString(gzipBinHeader)
-	zw := gzip.NewWriter(&data)
-	pos := 0
-	add := func(key string, dims []int, dtype dtypes.DType, t *tensors.Tensor) error {
-		var n int
-		var werr error
-		if err := t.ConstBytes(func(raw []byte) { n, werr = zw.Write(raw) }); err != nil {
-			return err
-		}
-		if werr != nil {
-			return werr
-		}
-		meta.Variables = append(meta.Variables, serializedVariable{ParameterName: key, Dimensions: dims, DType: dtype, Pos: pos, Length: n})
-		pos += n
-		return nil
-	}
-	for v := range store.IterVariables() {
-		value, err := v.Value()
-		if err != nil {
-			return fmt.Errorf("variable %s: %w", v.Path(), err)
-		}
-		key := "var:" + v.Path()
-		delete(unused, key)
-		if err := add(key, value.Shape().Dimensions, value.DType(), value); err != nil {
-			return err
-		}
-	}
-	for _, key := range slices.Sorted(maps.Keys(unused)) { // loaded but not (yet) used: kept
-		value := unused[key]
-		if err := add(key, value.Shape().Dimensions, value.DType(), value); err != nil {
-			return err
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	metaJSON, err := json.MarshalIndent(meta, "", "\t")
+	data, meta, err := encodeCheckpoint(store, unused)
 	if err != nil {
 		return err
 	}
 	tmpBin := filepath.Join(dir, tempPrefix+base+checkpoint.BinDataSuffix)
 	tmpJSON := filepath.Join(dir, tempPrefix+base+checkpoint.JsonNameSuffix)
-	if err := writeSynced(tmpBin, data.Bytes()); err != nil {
+	if err := writeSynced(tmpBin, data); err != nil {
 		return err
 	}
-	if err := writeSynced(tmpJSON, metaJSON); err != nil {
+	if err := writeSynced(tmpJSON, meta); err != nil {
 		_ = os.Remove(tmpBin)
 		return err
 	}
@@ -325,6 +283,52 @@ func writeCheckpoint(dir, base string, store *model.Store, unused map[string]*te
 		return err
 	}
 	return syncDir(dir)
+}
+
+// encodeCheckpoint returns GoMLX's .bin (gzip) and .json of the store's parameters and
+// variables, followed by the loaded values not (yet) used by the model, which are kept.
+func encodeCheckpoint(store *model.Store, unused map[string]*tensors.Tensor) (data, meta []byte, err error) {
+	m := serializedCheckpoint{BinFormat: "gzip"}
+	for path, value := range store.IterParams() {
+		scope, key := model.SplitPath(path)
+		m.Params = append(m.Params, serializedParam{Scope: scope, Key: key, Value: value, ValueType: fmt.Sprintf("%T", value)})
+	}
+	var bin bytes.Buffer
+	bin.WriteString(gzipBinHeader)
+	zw := gzip.NewWriter(&bin)
+	pos := 0
+	add := func(key string, t *tensors.Tensor) error {
+		var n int
+		var werr error
+		if err := t.ConstBytes(func(raw []byte) { n, werr = zw.Write(raw) }); err != nil || werr != nil {
+			return errors.Join(err, werr)
+		}
+		m.Variables = append(m.Variables, serializedVariable{ParameterName: key, Dimensions: t.Shape().Dimensions,
+			DType: t.DType(), Pos: pos, Length: n})
+		pos += n
+		return nil
+	}
+	for v := range store.IterVariables() {
+		value, err := v.Value()
+		if err != nil {
+			return nil, nil, fmt.Errorf("variable %s: %w", v.Path(), err)
+		}
+		key := "var:" + v.Path()
+		delete(unused, key)
+		if err := add(key, value); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(unused)) {
+		if err := add(key, unused[key]); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, nil, err
+	}
+	meta, err = json.MarshalIndent(m, "", "\t")
+	return bin.Bytes(), meta, err
 }
 
 // writeSynced writes data to path and flushes it to the disk.
