@@ -192,6 +192,15 @@ func TestCheckpointOfOtherDataIsRefused(t *testing.T) {
 			t.Errorf("message %q lacks %q", err, want)
 		}
 	}
+	// A shorter schedule than the checkpoint's is refused.
+	opts.Epochs = 0
+	tr, err := NewSeq2SeqTrainer(backend.MustDefault(), data, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Train(); err == nil || !strings.Contains(err.Error(), "already reached epoch 1, beyond --epochs 0") {
+		t.Errorf("resuming 1 epoch as a run of 0: %v", err)
+	}
 	// Other settings (here the learning rate) are refused the same way.
 	opts.LearningRate *= 2
 	if _, err := NewSeq2SeqTrainer(backend.MustDefault(), data, opts); err == nil || !strings.Contains(err.Error(), "lr=0.02") {

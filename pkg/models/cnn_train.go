@@ -280,6 +280,16 @@ func (t *CNNTrainer) TrainEpoch(train, val *datasets.ImageSet) (CNNEpoch, error)
 	return rec, t.saveCheckpoint()
 }
 
+// checkEpochsAhead refuses a schedule shorter than what the checkpoint already trained: its
+// results would describe epochs the run did not ask for.
+func checkEpochsAhead(dir string, done, epochs int) error {
+	if done <= epochs {
+		return nil
+	}
+	return fmt.Errorf("checkpoint %q already reached epoch %d, beyond --epochs %d: ask for %d or more, or start over with --resume=false",
+		dir, done, epochs, done)
+}
+
 // restoreRNGState seeds the store's random generator for a new run, or, resuming, loads its
 // state from the checkpoint now. Loaded lazily, it would exist only after the graphs have read
 // the variables as parameters, and the Go backend would then bake the state of the moment into
@@ -330,6 +340,9 @@ func TrainCNN(backend compute.Backend, data *datasets.Images, opts CNNOptions) (
 		BatchSize: opts.BatchSize, Epochs: opts.Epochs, Seed: opts.Seed, Data: data.Source, DataKind: data.Kind,
 		Splits: [3]int{data.Train.Len(), data.Val.Len(), data.Test.Len()}, Classes: data.Classes,
 		Backend: fmt.Sprint(backend.Name()),
+	}
+	if err := checkEpochsAhead(opts.CheckpointDir, len(t.History), opts.Epochs); err != nil {
+		return nil, err
 	}
 	var trainSeconds float64
 	steps := 0

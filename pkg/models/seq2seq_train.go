@@ -327,6 +327,9 @@ func (t *Seq2SeqTrainer) saveCheckpoint() error {
 
 // Train runs (or resumes) the remaining epochs.
 func (t *Seq2SeqTrainer) Train() error {
+	if err := checkEpochsAhead(t.Options.CheckpointDir, len(t.History), t.Options.Epochs); err != nil {
+		return err
+	}
 	for len(t.History) < t.Options.Epochs {
 		rec, err := t.TrainEpoch()
 		if err != nil {
