@@ -23,7 +23,7 @@ func init() {
 
 func runCNN(args []string) error {
 	return runSubcommand("cnn", []subcommand{{"train", cnnTrain}, {"test", cnnTest},
-		{"params", func([]string) error { return cnnParams() }}, {"bench", cnnBench}}, args)
+		{"params", cnnParamsCommand}, {"bench", cnnBench}}, args)
 }
 
 // cnnFlags are the flags train and test share.
@@ -48,7 +48,14 @@ func parseCNNFlags(name string, args []string) (*cnnFlags, error) {
 	fs.IntVar(&f.epochs, "epochs", 40, "epochs")
 	fs.IntVar(&f.subset, "subset", 0, "train on a seeded subset of this many training images (0: all)")
 	fs.Uint64Var(&f.seed, "seed", 42, "random seed (initial weights, dropout, shuffling, splits)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	err := flagProblems(finitePositive("lr", f.lr), atLeast("epochs", f.epochs, 1), atLeast("subset", f.subset, 0))
+	if err == nil && name == "train" {
+		err = flagProblems(writableDir("out", f.out)) // only once the rest is valid: a bad value creates nothing
+	}
+	if err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -134,16 +141,16 @@ func trainOne(f *cnnFlags, b compute.Backend, data *datasets.Images, run models.
 	if err != nil {
 		return nil, err
 	}
-	if res.Diverged {
-		fmt.Printf("%s DIVERGED: %s\n", run.Name(), res.DivergedAt)
-	}
-	fmt.Printf("%s: test accuracy %.2f%% (%d params, %.1f ms/step)\n", run.Name(), 100*res.TestAccuracy, res.Params, 1000*res.SecondsPerStep)
+	fmt.Printf("%s: %s (%d params, %.1f ms/step)\n", run.Name(), res.TestSummary(), res.Params, 1000*res.SecondsPerStep)
 	name := strings.TrimPrefix(ckptDir, filepath.Join(resultsDir, "checkpoints")+string(filepath.Separator))
 	path := filepath.Join(resultsDir, name+".json")
 	if err := lesson.WriteJSON(path, res); err != nil {
 		return nil, err
 	}
 	fmt.Println("wrote", path)
+	if res.Diverged {
+		return res, saveCurves([]*models.CNNResult{res}, filepath.Join(resultsDir, name))
+	}
 	cm := plots.ConfusionSVG(fmt.Sprintf("Test confusion, %s (%.1f%%)", name, 100*res.TestAccuracy), res.Classes, res.Confusion)
 	if err := plots.SaveSVG(cm, filepath.Join(resultsDir, name+"-confusion.svg")); err != nil {
 		return nil, err
@@ -183,7 +190,7 @@ func cnnTest(args []string) error {
 			return fmt.Errorf("no checkpoint for %s at %q: train it first (same --data, --subset, --seed, --out)", run.Name(), ckptDir)
 		}
 		opts := models.DefaultCNNOptions(run.Variant, run.LearningRate)
-		opts.Seed, opts.CheckpointDir = f.seed, ckptDir
+		opts.Seed, opts.CheckpointDir, opts.DataFingerprint = f.seed, ckptDir, data.Fingerprint()
 		t, err := models.NewCNNTrainer(b, opts)
 		if err != nil {
 			return err
@@ -212,6 +219,13 @@ func cnnTest(args []string) error {
 	return nil
 }
 
+func cnnParamsCommand(args []string) error {
+	if err := parseFlags(flag.NewFlagSet("cnn params", flag.ContinueOnError), args); err != nil {
+		return err
+	}
+	return cnnParams()
+}
+
 func cnnParams() error {
 	for _, v := range []models.CNNVariant{{BatchNorm: false}, {BatchNorm: true}} {
 		t, err := models.CNNParamTable(v)
@@ -228,7 +242,10 @@ func cnnBench(args []string) error {
 	fs := flag.NewFlagSet("cnn bench", flag.ContinueOnError)
 	backendName := fs.String("backend", "", "go (default) or xla")
 	steps := fs.Int("steps", 20, "timed steps per measurement (after 3 warm-up steps)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := flagProblems(atLeast("steps", *steps, 1)); err != nil {
 		return err
 	}
 	b, err := backend.New(*backendName)

@@ -23,7 +23,13 @@ func runHopfield(args []string) error {
 	seed := fs.Uint64("seed", 42, "random seed")
 	instances := fs.Int("instances", 500, "random (X, q, β) instances for the Hessian and descent checks")
 	out := fs.String("out", "results/hopfield", "folder for JSON results and figures")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := flagProblems(atLeast("instances", *instances, 1)); err != nil {
+		return err
+	}
+	if err := flagProblems(writableDir("out", *out)); err != nil {
 		return err
 	}
 	b, err := backend.New(*backendName)

@@ -10,6 +10,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"sort"
@@ -46,9 +48,13 @@ func usage() {
 }
 
 func main() {
-	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
+	if len(os.Args) < 2 {
 		usage()
 		os.Exit(2)
+	}
+	if isHelp(os.Args[1]) {
+		usage()
+		return
 	}
 	cmd, ok := commands[os.Args[1]]
 	if !ok {
@@ -57,9 +63,21 @@ func main() {
 		os.Exit(2)
 	}
 	if err := cmd.run(os.Args[2:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h: the usage is printed
+		}
 		fmt.Fprintf(os.Stderr, "dllessons %s: %v\n", os.Args[1], err)
 		os.Exit(1)
 	}
+}
+
+// isHelp says whether arg asks for help.
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
 }
 
 // subcommand is one verb of a command with subcommands (cnn train, seq2seq test, …).
@@ -76,6 +94,11 @@ func runSubcommand(command string, subs []subcommand, args []string) error {
 	}
 	if len(args) == 0 {
 		return fmt.Errorf("usage: dllessons %s %s [flags]  (-h after a subcommand for its flags)", command, strings.Join(names, "|"))
+	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(os.Stderr, "usage: dllessons %s %s [flags]\n\nRun 'dllessons %s SUBCOMMAND -h' for its flags.\n",
+			command, strings.Join(names, "|"), command)
+		return flag.ErrHelp
 	}
 	for _, s := range subs {
 		if s.name == args[0] {

@@ -18,7 +18,7 @@ func runScreenshots(args []string) error {
 	fs := flag.NewFlagSet("screenshots", flag.ContinueOnError)
 	dir := fs.String("dir", "out/notebooks", "folder with the executed lessons (inside the current folder)")
 	out := fs.String("out", "out/screenshots", "folder for the PNG screenshots")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlagsAndNames(fs, args); err != nil {
 		return err
 	}
 	paths, err := notebooks.Select(*dir, fs.Args())

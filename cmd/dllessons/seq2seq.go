@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -55,18 +56,30 @@ func parseS2SFlags(name string, args []string) (*s2sFlags, error) {
 	fs.IntVar(&f.maxSteps, "max-steps", 0, "stop each epoch after this many steps (0: whole epochs; for quick trials)")
 	fs.BoolVar(&f.resume, "resume", true, "continue from the run's checkpoint if there is one (false: start over)")
 	fs.DurationVar(&f.stall, "stall", 20*time.Minute, "abort (resumably) when no training step finishes for this long")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
+	if err := f.check(name); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// check validates every flag (and that --out is writable where name writes results).
+func (f *s2sFlags) check(name string) error {
+	model := ""
 	switch f.model {
 	case "vanilla", "attention", "both":
 	default:
-		return nil, fmt.Errorf("--model %q: use vanilla, attention or both", f.model)
+		model = fmt.Sprintf("--model %q: use vanilla, attention or both", f.model)
 	}
-	if f.k < 1 || f.runs < 1 || f.beam < 1 {
-		return nil, fmt.Errorf("--k %d, --runs %d, --beam %d: each must be at least 1", f.k, f.runs, f.beam)
+	err := flagProblems(model, atLeast("epochs", f.epochs, 1), probability("top-p", f.topP), atLeast("k", f.k, 1),
+		atLeast("runs", f.runs, 1), atLeast("beam", f.beam, 1), atLeast("max-steps", f.maxSteps, 0),
+		positiveDuration("stall", f.stall))
+	if err == nil && name != "bench" {
+		err = flagProblems(writableDir("out", f.out)) // only once the rest is valid: a bad value creates nothing
 	}
-	return f, nil
+	return err
 }
 
 func (f *s2sFlags) models() []bool {
@@ -175,7 +188,9 @@ func s2sTrainOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, attenti
 		fmt.Printf("%s: resuming from %s after epoch %d\n", name, ckpt, n)
 	}
 	fmt.Printf("%s: %d parameters\n", name, t.Model.NumParams())
-	if err := t.Train(); err != nil {
+	if err := t.Train(); errors.Is(err, models.ErrDiverged) {
+		return fmt.Errorf("%s DIVERGED: %w; no model exported, no test scores", name, err)
+	} else if err != nil {
 		return fmt.Errorf("%s: %w (rerun the same command to resume from the last finished epoch)", name, err)
 	}
 	rec := trainRecord{History: t.History, BestEpoch: t.BestEpoch, Epochs: opts.Epochs, Seed: opts.Seed,
@@ -313,7 +328,7 @@ func s2sFigures(dec *models.Decoder, data *datasets.P2GData, history []models.Se
 	if name != "attention" {
 		return nil
 	}
-	maps, err := models.AttentionMaps(dec, data, []int{0, 1, 2, 3})
+	maps, err := models.AttentionMaps(dec, data, []int{0, 1, 2, 3}) // fewer on a smaller test split
 	if err != nil {
 		return err
 	}

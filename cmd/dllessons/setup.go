@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 
 	"github.com/dllessons/dllessons/pkg/notebooks"
@@ -11,8 +12,12 @@ func init() {
 }
 
 func runSetup(args []string) error {
-	if len(args) != 1 || args[0] != "kernel" {
-		return fmt.Errorf("usage: dllessons setup kernel")
+	return runSubcommand("setup", []subcommand{{"kernel", setupKernel}}, args)
+}
+
+func setupKernel(args []string) error {
+	if err := parseFlags(flag.NewFlagSet("setup kernel", flag.ContinueOnError), args); err != nil {
+		return err
 	}
 	path, err := notebooks.KernelSpecPath()
 	if err != nil {

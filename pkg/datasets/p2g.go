@@ -43,27 +43,44 @@ func (s *P2GSplit) Spellings() []string {
 }
 
 // ParseP2G reads the course format from r; name is used in error messages ("file:line: ...").
-// Blank lines are errors too: the course files have none, and one is more likely a broken
-// file than an intended empty word.
+// A leading UTF-8 byte-order mark is dropped, whitespace around the spelling too (it would
+// become target characters), and blank lines are skipped; every line rejected is named by file
+// and line.
 func ParseP2G(r io.Reader, name string) ([]P2GExample, error) {
 	var out []P2GExample
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for line := 1; sc.Scan(); line++ {
-		ex, err := parseP2GLine(sc.Bytes(), line)
+	sc.Buffer(make([]byte, 64*1024), maxP2GLine)
+	line := 1
+	for ; sc.Scan(); line++ {
+		raw := sc.Bytes()
+		if line == 1 {
+			raw = bytes.TrimPrefix(raw, []byte(utf8BOM))
+		}
+		if len(bytes.TrimSpace(raw)) == 0 {
+			continue
+		}
+		ex, err := parseP2GLine(raw, line)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
 		}
 		out = append(out, ex)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, fmt.Errorf("%s:%d: line longer than %d bytes: not a P2G file?", name, line, maxP2GLine)
+		}
+		return nil, fmt.Errorf("%s:%d: %w", name, line, err)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: no examples", name)
 	}
 	return out, nil
 }
+
+const (
+	utf8BOM    = "\ufeff"
+	maxP2GLine = 1024 * 1024
+)
 
 func parseP2GLine(raw []byte, line int) (P2GExample, error) {
 	raw = bytes.TrimSuffix(raw, []byte("\r"))
@@ -79,11 +96,14 @@ func parseP2GLine(raw []byte, line int) (P2GExample, error) {
 		return P2GExample{}, errors.New("more than one tab: want two columns")
 	}
 	phones := strings.Fields(source)
+	target = strings.TrimSpace(target)
 	switch {
 	case len(phones) == 0:
 		return P2GExample{}, errors.New("empty source (phones) column")
-	case strings.TrimSpace(target) == "":
+	case target == "":
 		return P2GExample{}, errors.New("empty target (spelling) column")
+	case strings.Contains(text, utf8BOM):
+		return P2GExample{}, errors.New("a byte-order mark (U+FEFF) inside the line")
 	}
 	return P2GExample{Phones: phones, Spelling: target, Line: line}, nil
 }

@@ -28,6 +28,10 @@ func TestP2GBadInputNamesFileAndLine(t *testing.T) {
 		{"invalid UTF-8", good + "k \xff t\tcat\n", "train.tsv:2: invalid UTF-8 at byte 3"},
 		{"three columns", "k æ t\tcat\tx\n", "train.tsv:1: more than one tab"},
 		{"empty file", "", "train.tsv: no examples"},
+		{"only blank lines", "\n  \n\t\n", "train.tsv: no examples"},
+		{"trailing tab", good + "k æ t\t \n", "train.tsv:2: empty target"},
+		{"BOM after line 1", good + "\ufeffk æ t\tcat\n", "train.tsv:2: a byte-order mark"},
+		{"line too long", good + strings.Repeat("k ", 600000) + "\tcat\n", "train.tsv:2: line longer than"},
 	}
 	for _, c := range cases {
 		dir := writeP2GDir(t, c.train, good, good)
@@ -39,6 +43,27 @@ func TestP2GBadInputNamesFileAndLine(t *testing.T) {
 	_, err := LoadP2G(filepath.Join(t.TempDir(), "absent"))
 	if err == nil || !strings.Contains(err.Error(), "train.tsv") || !strings.Contains(err.Error(), "no such file") {
 		t.Errorf("missing folder: error %v, want it to name train.tsv and say it is missing", err)
+	}
+}
+
+// TestP2GReaderCleansByteOrderMarkSpacesAndBlankLines: a file saved by an editor (BOM, CRLF,
+// trailing spaces, blank lines) reads exactly as the clean file, with the original line numbers.
+func TestP2GReaderCleansByteOrderMarkSpacesAndBlankLines(t *testing.T) {
+	clean, err := ParseP2G(strings.NewReader("k æ t\tcat\nd ɔ ɡ\tdog\n"), "clean.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	messy, err := ParseP2G(strings.NewReader("\ufeffk æ t\tcat  \r\n\r\n   \n d ɔ ɡ \t dog \n\n"), "messy.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(messy) != 2 || messy[1].Line != 4 {
+		t.Fatalf("messy file: %+v, want 2 examples, the second from line 4", messy)
+	}
+	for i := range clean {
+		if !reflect.DeepEqual(clean[i].Phones, messy[i].Phones) || clean[i].Spelling != messy[i].Spelling {
+			t.Errorf("example %d: %q %q, want %q %q", i, messy[i].Phones, messy[i].Spelling, clean[i].Phones, clean[i].Spelling)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package lesson
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestQuickAndPick(t *testing.T) {
@@ -55,5 +56,23 @@ func TestProgressReporterRunsAFullEpochInATerminal(t *testing.T) {
 	report := ProgressReporter("test")
 	for step := 1; step <= 3; step++ {
 		report(Progress{Epoch: 1, Epochs: 1, Step: step, Steps: 3, Loss: 1 / float64(step)})
+	}
+}
+
+// TestProgressInALogIsALineEverySoOften: without a terminal, 3 epochs of 1000 steps of 50 ms
+// (150 s) give one plain line per 15 s, no carriage-return frames.
+func TestProgressInALogIsALineEverySoOften(t *testing.T) {
+	var log strings.Builder
+	clock := time.Unix(0, 0)
+	report := logProgress(&log, "cnn", 15*time.Second, func() time.Time { return clock })
+	for epoch := 1; epoch <= 3; epoch++ {
+		for step := 1; step <= 1000; step++ {
+			clock = clock.Add(50 * time.Millisecond)
+			report(Progress{Epoch: epoch, Epochs: 3, Step: step, Steps: 1000, Loss: 0.5})
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+	if len(lines) != 10 || strings.Contains(log.String(), "\r") || lines[0] != "cnn epoch 1/3: step 300/1000, loss 0.5000" {
+		t.Errorf("%d lines (want 10 of 150 s), first %q:\n%s", len(lines), lines[0], log.String())
 	}
 }

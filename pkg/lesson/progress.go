@@ -2,6 +2,8 @@ package lesson
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -16,10 +18,15 @@ type Progress struct {
 }
 
 // ProgressReporter returns a callback that shows training progress live: an HTML line updated in
-// place (at most every second) in a notebook, a progress bar in a terminal.
+// place (at most every second) in a notebook, a progress bar in a terminal, and without a
+// terminal (a log file, a pipe) a plain line at most every LogProgressEvery: carriage-return
+// frames would fill a log.
 func ProgressReporter(label string) func(Progress) {
 	if InNotebook() {
 		return notebookProgress(label)
+	}
+	if !isTerminal(os.Stdout) {
+		return logProgress(os.Stdout, label, LogProgressEvery, time.Now)
 	}
 	var bar *progressbar.ProgressBar
 	return func(p Progress) {
@@ -31,6 +38,28 @@ func ProgressReporter(label string) func(Progress) {
 		_ = bar.Set(p.Step)
 		if p.Step%20 == 0 || p.Step == p.Steps {
 			bar.Describe(fmt.Sprintf("%s epoch %d/%d loss %.3f", label, p.Epoch, p.Epochs, p.Loss))
+		}
+	}
+}
+
+// LogProgressEvery is how often progress goes to a log: epochs shorter than this show only the
+// commands' own line per epoch.
+const LogProgressEvery = 15 * time.Second
+
+// isTerminal says whether f is a terminal (a character device).
+func isTerminal(f *os.File) bool {
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// logProgress writes "label epoch e/E: step s/S, loss L" to w when every has passed since the
+// start or the previous line; now is the clock (tests pass their own).
+func logProgress(w io.Writer, label string, every time.Duration, now func() time.Time) func(Progress) {
+	last := now()
+	return func(p Progress) {
+		if t := now(); t.Sub(last) >= every {
+			last = t
+			fmt.Fprintf(w, "%s epoch %d/%d: step %d/%d, loss %.4f\n", label, p.Epoch, p.Epochs, p.Step, p.Steps, p.Loss)
 		}
 	}
 }

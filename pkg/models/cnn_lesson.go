@@ -123,9 +123,13 @@ func ResultsTable(results []*CNNResult) *lesson.Table {
 		if r.Diverged {
 			status = " (diverged)"
 		}
-		row := []any{r.Model + status, r.LearningRate, len(r.History), fmt.Sprintf("%.2f", val), fmt.Sprintf("%.2f", 100*r.TestAccuracy)}
+		test, delta := fmt.Sprintf("%.2f", 100*r.TestAccuracy), fmt.Sprintf("%+.2f", 100*r.TestAccuracy-spec.ReportTest)
+		if r.Diverged {
+			test, delta = "—", "—" // weights of a diverged run are not a model
+		}
+		row := []any{r.Model + status, r.LearningRate, len(r.History), fmt.Sprintf("%.2f", val), test}
 		if course {
-			row = append(row, spec.ReportVal, spec.ReportTest, fmt.Sprintf("%+.2f", 100*r.TestAccuracy-spec.ReportTest))
+			row = append(row, spec.ReportVal, spec.ReportTest, delta)
 		} else {
 			row = append(row, spec.ReportTest)
 		}
@@ -214,12 +218,8 @@ func RunSweep(backend compute.Backend, data *datasets.Images, budget SweepBudget
 		if err != nil {
 			return nil, err
 		}
-		status := ""
-		if res.Diverged {
-			status = " — DIVERGED: " + res.DivergedAt
-		}
-		fmt.Printf("%-14s test accuracy %5.2f%%  %.1f ms/step  %s in total%s\n", run.Name(), 100*res.TestAccuracy,
-			1000*res.SecondsPerStep, time.Since(start).Round(time.Second), status)
+		fmt.Printf("%-14s %s  %.1f ms/step  %s in total\n", run.Name(), res.TestSummary(),
+			1000*res.SecondsPerStep, time.Since(start).Round(time.Second))
 		if err := lesson.WriteJSON(filepath.Join(dir, run.Name()+".json"), res); err != nil {
 			return nil, err
 		}

@@ -13,7 +13,6 @@ import (
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/dllessons/dllessons/pkg/datasets"
 	"github.com/dllessons/dllessons/pkg/lesson"
@@ -28,8 +27,11 @@ type CNNOptions struct {
 	BatchSize    int
 	Seed         uint64
 	// CheckpointDir, if set, gets a checkpoint after every epoch and is resumed from if it
-	// already holds one of the same run.
+	// already holds one of the same run on the same data.
 	CheckpointDir string
+	// DataFingerprint identifies the data (datasets.Images.Fingerprint); a checkpoint of other
+	// data is refused. TrainCNN sets it.
+	DataFingerprint string
 	// OnStep, if set, is called after every training step (for progress bars).
 	OnStep func(p CNNProgress)
 	// OnEpoch, if set, is called after every epoch with its statistics.
@@ -85,7 +87,7 @@ type CNNTrainer struct {
 	backend compute.Backend
 	train   *model.Exec
 	eval    *model.Exec
-	ckpt    *checkpoint.Handler
+	ckpt    *checkpointFolder
 	// History holds the finished epochs (restored from a checkpoint when resuming).
 	History []CNNEpoch
 }
@@ -109,12 +111,11 @@ func NewCNNTrainer(backend compute.Backend, opts CNNOptions) (*CNNTrainer, error
 	run := fmt.Sprintf("%s lr=%g batch=%d seed=%d", opts.Variant.Name(), opts.LearningRate, opts.BatchSize, opts.Seed)
 	if opts.CheckpointDir != "" {
 		var err error
-		if t.ckpt, err = checkpoint.Build(store).Dir(opts.CheckpointDir).Keep(2).Done(); err != nil {
-			return nil, fmt.Errorf("cnn checkpoint %q: %w", opts.CheckpointDir, err)
+		if t.ckpt, err = openCheckpoints(store, opts.CheckpointDir, "cnn", 2); err != nil {
+			return nil, err
 		}
-		if saved, found := store.GetParam("/" + runParam); found && saved != run {
-			return nil, fmt.Errorf("cnn checkpoint %q belongs to run %q, not %q: use another directory or delete it",
-				opts.CheckpointDir, saved, run)
+		if err := t.ckpt.claim(runParam, run, opts.DataFingerprint); err != nil {
+			return nil, err
 		}
 		if h, found := store.GetParam("/" + historyParam); found {
 			if err := json.Unmarshal([]byte(fmt.Sprint(h)), &t.History); err != nil {
@@ -123,10 +124,8 @@ func NewCNNTrainer(backend compute.Backend, opts CNNOptions) (*CNNTrainer, error
 		}
 	}
 	store.SetParam("/"+runParam, run)
-	if len(t.History) == 0 {
-		if err := store.SetRNGStateFromSeed(int64(opts.Seed)); err != nil {
-			return nil, err
-		}
+	if err := restoreRNGState(store, len(t.History) > 0, opts.Seed); err != nil {
+		return nil, fmt.Errorf("cnn checkpoint %q: %w", opts.CheckpointDir, err)
 	}
 	var err error
 	if t.Model, err = NewCNN(store, opts.Variant, opts.Seed); err != nil {
@@ -281,15 +280,40 @@ func (t *CNNTrainer) TrainEpoch(train, val *datasets.ImageSet) (CNNEpoch, error)
 	return rec, t.saveCheckpoint()
 }
 
+// checkEpochsAhead refuses a schedule shorter than what the checkpoint already trained: its
+// results would describe epochs the run did not ask for.
+func checkEpochsAhead(dir string, done, epochs int) error {
+	if done <= epochs {
+		return nil
+	}
+	return fmt.Errorf("checkpoint %q already reached epoch %d, beyond --epochs %d: ask for %d or more, or start over with --resume=false",
+		dir, done, epochs, done)
+}
+
+// restoreRNGState seeds the store's random generator for a new run, or, resuming, loads its
+// state from the checkpoint now. Loaded lazily, it would exist only after the graphs have read
+// the variables as parameters, and the Go backend would then bake the state of the moment into
+// every graph not marked as training as a constant: each reuse of a compiled graph would replay
+// the same dropout masks (the seq2seq train graph is one such graph).
+func restoreRNGState(store *model.Store, resuming bool, seed uint64) error {
+	if !resuming {
+		return store.SetRNGStateFromSeed(int64(seed))
+	}
+	if v := store.GetVariable("/" + model.RNGStateVariableName); v == nil || !v.HasValue() {
+		return errors.New("it holds no random generator state (start over with --resume=false)")
+	}
+	return nil
+}
+
 // saveCheckpoint stores weights, RNG state and history together (no-op without a directory).
 func (t *CNNTrainer) saveCheckpoint() error {
-	return saveWithState(t.ckpt, t.Model.Store, historyParam, t.History, "cnn", t.Options.CheckpointDir)
+	return saveWithState(t.ckpt, t.Model.Store, historyParam, t.History)
 }
 
 // saveWithState stores state as JSON in the store's parameter param, then saves the checkpoint
 // (weights, RNG state and that parameter together), so a resumed run gets all of them back.
 // It does nothing when ckpt is nil (training without a checkpoint directory).
-func saveWithState(ckpt *checkpoint.Handler, store *model.Store, param string, state any, label, dir string) error {
+func saveWithState(ckpt *checkpointFolder, store *model.Store, param string, state any) error {
 	if ckpt == nil {
 		return nil
 	}
@@ -298,15 +322,15 @@ func saveWithState(ckpt *checkpoint.Handler, store *model.Store, param string, s
 		return err
 	}
 	store.SetParam("/"+param, string(data))
-	if err := ckpt.Save(); err != nil {
-		return fmt.Errorf("%s checkpoint %q: %w", label, dir, err)
-	}
-	return nil
+	return ckpt.save()
 }
 
 // TrainCNN runs (or resumes) the whole schedule on data and evaluates on the test split.
 // A diverging run is not an error: the result says Diverged and where.
 func TrainCNN(backend compute.Backend, data *datasets.Images, opts CNNOptions) (*CNNResult, error) {
+	if opts.DataFingerprint == "" && opts.CheckpointDir != "" {
+		opts.DataFingerprint = data.Fingerprint()
+	}
 	t, err := NewCNNTrainer(backend, opts)
 	if err != nil {
 		return nil, err
@@ -316,6 +340,9 @@ func TrainCNN(backend compute.Backend, data *datasets.Images, opts CNNOptions) (
 		BatchSize: opts.BatchSize, Epochs: opts.Epochs, Seed: opts.Seed, Data: data.Source, DataKind: data.Kind,
 		Splits: [3]int{data.Train.Len(), data.Val.Len(), data.Test.Len()}, Classes: data.Classes,
 		Backend: fmt.Sprint(backend.Name()),
+	}
+	if err := checkEpochsAhead(opts.CheckpointDir, len(t.History), opts.Epochs); err != nil {
+		return nil, err
 	}
 	var trainSeconds float64
 	steps := 0
@@ -338,6 +365,9 @@ func TrainCNN(backend compute.Backend, data *datasets.Images, opts CNNOptions) (
 	if steps > 0 {
 		res.SecondsPerStep = trainSeconds / float64(steps)
 	}
+	if res.Diverged {
+		return res, nil // no test accuracy: the weights are NaN or exploded
+	}
 	preds, err := t.Predict(data.Test)
 	if err != nil {
 		return nil, err
@@ -345,6 +375,28 @@ func TrainCNN(backend compute.Backend, data *datasets.Images, opts CNNOptions) (
 	res.TestAccuracy = accuracy(preds, data.Test.Labels)
 	res.Confusion = ConfusionMatrix(preds, data.Test.Labels, len(data.Classes))
 	return res, nil
+}
+
+// TestSummary is "test accuracy 81.23%", or for a diverged run "DIVERGED (…): no test accuracy".
+func (r *CNNResult) TestSummary() string {
+	if r.Diverged {
+		return "DIVERGED (" + r.DivergedAt + "): no test accuracy"
+	}
+	return fmt.Sprintf("test accuracy %5.2f%%", 100*r.TestAccuracy)
+}
+
+// MarshalJSON leaves out the test accuracy and the confusion matrix of a diverged run, which
+// has neither (a zero would read as a measured accuracy).
+func (r CNNResult) MarshalJSON() ([]byte, error) {
+	type plain CNNResult
+	if !r.Diverged {
+		return json.Marshal(plain(r))
+	}
+	return json.Marshal(struct {
+		plain
+		TestAccuracy *float64 `json:"test_accuracy,omitempty"`
+		Confusion    [][]int  `json:"confusion,omitempty"`
+	}{plain: plain(r)})
 }
 
 // ConfusionMatrix counts [true][predicted] pairs.

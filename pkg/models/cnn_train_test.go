@@ -1,8 +1,10 @@
 package models
 
 import (
+	"encoding/json"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/gomlx/core/graph"
@@ -142,8 +144,11 @@ func TestResumeEqualsUninterruptedRun(t *testing.T) {
 	if _, err := resumed.TrainEpoch(data.Train, data.Val); err != nil {
 		t.Fatal(err)
 	}
-	if a, b := straight.History[1].TrainLoss, resumed.History[1].TrainLoss; a != b {
-		t.Errorf("epoch 2 loss: uninterrupted %v, resumed %v", a, b)
+	for i, want := range straight.History {
+		got := resumed.History[i]
+		if want.TrainLoss != got.TrainLoss || want.ValAccuracy != got.ValAccuracy {
+			t.Errorf("epoch %d: uninterrupted %+v, resumed %+v", i+1, want, got)
+		}
 	}
 	for v := range straight.Model.Store.IterVariables() {
 		other := resumed.Model.Store.GetVariable(v.Path())
@@ -171,6 +176,18 @@ func TestDivergingRunIsReportedNotFatal(t *testing.T) {
 	if !res.Diverged || res.DivergedAt == "" || len(res.History) >= 3 {
 		t.Fatalf("diverged=%v at %q after %d epochs: want divergence reported and training stopped", res.Diverged, res.DivergedAt, len(res.History))
 	}
+	// No accuracy is computed from NaN weights, and none is written.
+	record, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(record), "test_accuracy") || strings.Contains(string(record), "confusion") ||
+		!strings.Contains(res.TestSummary(), "DIVERGED") || !strings.Contains(res.TestSummary(), "no test accuracy") {
+		t.Errorf("a diverged run reports %q and records %s", res.TestSummary(), record)
+	}
+	if table := ResultsTable([]*CNNResult{res}).String(); !strings.Contains(table, "—") {
+		t.Errorf("the results table shows a test accuracy for a diverged run:\n%s", table)
+	}
 }
 
 func TestCheckpointOfAnotherRunIsRefused(t *testing.T) {
@@ -189,4 +206,39 @@ func TestCheckpointOfAnotherRunIsRefused(t *testing.T) {
 	if _, err := NewCNNTrainer(backend.MustDefault(), opts); err == nil {
 		t.Fatal("a checkpoint of lr=0.01 was resumed as lr=0.1")
 	}
+}
+
+// TestCNNCheckpointOfOtherDataIsRefused: a checkpoint records the data's fingerprint; other
+// images of the same kind and size are refused with both fingerprints named, and a checkpoint
+// without one (an older version's) is accepted with a one-line note.
+func TestCNNCheckpointOfOtherDataIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	full := smallImages(t, 40, 10)
+	data, other := full.Subset(16, 10, 10, 1), full.Subset(16, 10, 10, 2)
+	opts := DefaultCNNOptions(CNNVariant{}, 0.01)
+	opts.CheckpointDir, opts.Epochs = dir, 1
+	var notes []string
+	checkpointNote = func(line string) { notes = append(notes, line) }
+	defer func() { checkpointNote = func(line string) { os.Stderr.WriteString(line + "\n") } }()
+	tr, err := NewCNNTrainer(backend.MustDefault(), opts) // no fingerprint: as an older version saved
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.TrainEpoch(data.Train, data.Val); err != nil {
+		t.Fatal(err)
+	}
+	opts.DataFingerprint = data.Fingerprint()
+	tr, err = NewCNNTrainer(backend.MustDefault(), opts)
+	if err != nil || len(tr.History) != 1 || len(notes) != 1 || !strings.Contains(notes[0], "no data fingerprint") {
+		t.Fatalf("resuming a checkpoint without fingerprint: %v, %d epochs, notes %q", err, len(tr.History), notes)
+	}
+	if err := tr.saveCheckpoint(); err != nil {
+		t.Fatal(err)
+	}
+	opts.DataFingerprint = other.Fingerprint()
+	_, err = NewCNNTrainer(backend.MustDefault(), opts)
+	if err == nil || !strings.Contains(err.Error(), data.Fingerprint()) || !strings.Contains(err.Error(), other.Fingerprint()) {
+		t.Fatalf("a checkpoint of other images: %v", err)
+	}
+	t.Log(err)
 }

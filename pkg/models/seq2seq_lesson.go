@@ -32,20 +32,25 @@ func Seq2SeqCurves(histories map[string][]Seq2SeqEpoch, names ...string) (*plot.
 }
 
 // AttentionMaps decodes the given test words greedily with the attention model and returns
-// their attention weights for plotting.
+// their attention weights for plotting; words beyond a small test split are left out.
 func AttentionMaps(dec *Decoder, data *datasets.P2GData, words []int) ([]plots.AttentionMap, error) {
 	if !dec.m.Config.Attention {
 		return nil, fmt.Errorf("attention maps need the attention model")
 	}
 	sub := &datasets.P2GSplit{Name: "test", Path: data.Test.Path}
 	for _, i := range words {
-		sub.Examples = append(sub.Examples, data.Test.Examples[i])
+		if i >= 0 && i < data.Test.Len() { // a small test split has fewer words to show
+			sub.Examples = append(sub.Examples, data.Test.Examples[i])
+		}
+	}
+	if sub.Len() == 0 {
+		return nil, fmt.Errorf("attention maps: the test split (%d words) has none of the words %v", data.Test.Len(), words)
 	}
 	spellings, weights, err := dec.Greedy(data, sub, true)
 	if err != nil {
 		return nil, err
 	}
-	maps := make([]plots.AttentionMap, len(words))
+	maps := make([]plots.AttentionMap, sub.Len())
 	for i, ex := range sub.Examples {
 		out := []string{}
 		for _, r := range spellings[i] {

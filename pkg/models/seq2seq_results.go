@@ -200,9 +200,6 @@ const (
 // ExportBest writes the best validation weights (only the model's variables) to dir, with the
 // vocabularies and the training record, for `dllessons seq2seq test` and the lesson.
 func (t *Seq2SeqTrainer) ExportBest(dir string, record string) error {
-	if err := os.RemoveAll(dir); err != nil {
-		return err
-	}
 	store := model.NewStore()
 	for i, v := range t.Model.Trainable {
 		value, err := t.best[i].MustValue().LocalClone()
@@ -218,11 +215,9 @@ func (t *Seq2SeqTrainer) ExportBest(dir string, record string) error {
 	store.SetParam(paramPhones, strings.Join(t.Data.Phones.Tokens, " "))
 	store.SetParam(paramChars, strings.Join(t.Data.Chars.Tokens, "\x1f"))
 	store.SetParam(paramRecord, record)
-	h, err := checkpoint.Build(store).Dir(dir).Keep(1).Done()
-	if err != nil {
-		return fmt.Errorf("seq2seq model %q: %w", dir, err)
-	}
-	return h.Save()
+	store.SetParam("/"+dataParam, t.Data.Fingerprint())
+	// Written beside the previous export and then replacing it: a kill leaves one or the other.
+	return saveStore(store, dir, "seq2seq model")
 }
 
 // LoadSeq2Seq reads a model written by ExportBest; data must have the same vocabularies.

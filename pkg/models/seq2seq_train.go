@@ -9,7 +9,6 @@ import (
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/dllessons/dllessons/pkg/datasets"
 	"github.com/dllessons/dllessons/pkg/lesson"
@@ -63,7 +62,7 @@ type Seq2SeqTrainer struct {
 	// BestEpoch is the epoch whose weights are kept in the /best/ variables.
 	BestEpoch int
 	train     *model.Exec
-	ckpt      *checkpoint.Handler
+	ckpt      *checkpointFolder
 	moments   [2][]*model.Variable // Adam first and second moments
 	adamStep  *model.Variable
 	best      []*model.Variable
@@ -79,8 +78,12 @@ const (
 
 // RunName identifies a run's settings (a checkpoint of another run is refused).
 func (o Seq2SeqOptions) RunName() string {
-	return fmt.Sprintf("%s H=%d dropout=%g lr=%g batch=%d seed=%d", o.config(0, 0).Name(), o.Hidden, o.Dropout,
+	name := fmt.Sprintf("%s H=%d dropout=%g lr=%g batch=%d seed=%d", o.config(0, 0).Name(), o.Hidden, o.Dropout,
 		o.LearningRate, o.BatchSize, o.Seed)
+	if o.MaxSteps > 0 {
+		name += fmt.Sprintf(" max-steps=%d", o.MaxSteps)
+	}
+	return name
 }
 
 func (o Seq2SeqOptions) config(src, tgt int) Seq2SeqConfig {
@@ -99,14 +102,12 @@ func NewSeq2SeqTrainer(backend compute.Backend, data *datasets.P2GData, opts Seq
 	if err := t.attachCheckpoint(store); err != nil {
 		return nil, err
 	}
-	if len(t.History) == 0 {
-		if err := store.SetRNGStateFromSeed(int64(opts.Seed)); err != nil {
-			return nil, err
-		}
+	if err := restoreRNGState(store, len(t.History) > 0, opts.Seed); err != nil {
+		return nil, fmt.Errorf("seq2seq checkpoint %q: %w", opts.CheckpointDir, err)
 	}
 	cfg := opts.config(data.Phones.Size(), data.Chars.Size())
 	if len(t.History) > 0 {
-		if err := checkHasParams(t.ckpt, cfg); err != nil {
+		if err := checkHasParams(t.ckpt.loader, cfg); err != nil {
 			return nil, fmt.Errorf("seq2seq checkpoint %q: %w (or start over with --resume=false)", opts.CheckpointDir, err)
 		}
 	}
@@ -133,12 +134,12 @@ func (t *Seq2SeqTrainer) attachCheckpoint(store *model.Store) error {
 		return nil
 	}
 	var err error
-	if t.ckpt, err = checkpoint.Build(store).Dir(dir).Keep(1).Done(); err != nil {
-		return fmt.Errorf("seq2seq checkpoint %q: %w", dir, err)
+	if t.ckpt, err = openCheckpoints(store, dir, "seq2seq", 2); err != nil {
+		return err
 	}
 	run := t.Options.RunName()
-	if saved, found := store.GetParam("/" + s2sRunParam); found && saved != run {
-		return fmt.Errorf("seq2seq checkpoint %q belongs to run %q, not %q: use another directory or delete it", dir, saved, run)
+	if err := t.ckpt.claim(s2sRunParam, run, t.Data.Fingerprint()); err != nil {
+		return err
 	}
 	store.SetParam("/"+s2sRunParam, run)
 	if h, found := store.GetParam("/" + s2sHistoryParam); found {
@@ -321,11 +322,14 @@ func (t *Seq2SeqTrainer) saveCheckpoint() error {
 		History   []Seq2SeqEpoch
 		BestEpoch int
 	}{t.History, t.BestEpoch}
-	return saveWithState(t.ckpt, t.Model.Store, s2sHistoryParam, state, "seq2seq", t.Options.CheckpointDir)
+	return saveWithState(t.ckpt, t.Model.Store, s2sHistoryParam, state)
 }
 
 // Train runs (or resumes) the remaining epochs.
 func (t *Seq2SeqTrainer) Train() error {
+	if err := checkEpochsAhead(t.Options.CheckpointDir, len(t.History), t.Options.Epochs); err != nil {
+		return err
+	}
 	for len(t.History) < t.Options.Epochs {
 		rec, err := t.TrainEpoch()
 		if err != nil {

@@ -81,7 +81,7 @@ func (nb *Notebook) Problems() []string {
 		}
 		for _, o := range c.Outputs {
 			if o.OutputType == "error" {
-				problems = append(problems, fmt.Sprintf("%s: error output %s: %s", where, o.Ename, firstLine(o.Evalue)))
+				problems = append(problems, fmt.Sprintf("%s: error output %s: %s", where, o.Ename, errorMessage(o.Evalue)))
 				continue
 			}
 			for _, text := range o.texts() {

@@ -83,13 +83,19 @@ func Run(ctx context.Context, opts Options) ([]Result, error) {
 	for _, path := range paths {
 		fmt.Fprintf(opts.Log, "notebooks: running %s ...\n", filepath.Base(path))
 		r := runOne(ctx, opts, path)
+		if ctx.Err() != nil {
+			return results, fmt.Errorf("interrupted while running %s: its kernel and programs are ended", filepath.Base(path))
+		}
 		results = append(results, r)
 		status := "ok"
 		if !r.OK() {
 			failed++
-			status = "FAILED:\n    " + strings.Join(r.Problems, "\n    ")
+			status = "FAILED"
 		}
 		fmt.Fprintf(opts.Log, "notebooks: %s: %d figures, %s, %s\n", r.Name, r.Figures, r.Duration.Round(time.Second), status)
+		for _, problem := range r.Problems { // one line each: file, cell, reason
+			fmt.Fprintf(opts.Log, "notebooks: %s: %s\n", filepath.Base(path), problem)
+		}
 	}
 	if err := WriteIndex(filepath.Join(opts.OutDir, "html", "index.html"), results); err != nil {
 		return results, err
@@ -134,19 +140,18 @@ func runOne(ctx context.Context, opts Options, path string) Result {
 	r.HTML = filepath.Join(htmlDir, name+".html")
 	_ = os.Remove(r.Executed)
 
-	execute := exec.CommandContext(ctx, Python, "-m", "nbconvert", "--to", "notebook", "--execute",
-		"--allow-errors",
-		"--ExecutePreprocessor.kernel_name="+opts.Kernel,
-		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(opts.CellTimeout.Seconds())),
-		"--output-dir", nbDir, "--output", name, path)
-	execute.Env = append(os.Environ(), opts.Env...)
-	if out, err := execute.CombinedOutput(); err != nil {
-		r.Problems = append(r.Problems, fmt.Sprintf("nbconvert --execute: %v: %s", err, tail(string(out), 1500)))
+	if problem := execute(ctx, opts, path, r.Executed); problem != "" {
+		r.Problems = append(r.Problems, problem)
 	}
 	r.Duration = time.Since(start)
+	if ctx.Err() != nil {
+		return r
+	}
 	data, err := os.ReadFile(r.Executed)
 	if err != nil {
-		r.Problems = append(r.Problems, "no executed notebook written: "+err.Error())
+		if len(r.Problems) == 0 { // otherwise the driver said why
+			r.Problems = append(r.Problems, "no executed notebook written: "+err.Error())
+		}
 		return r
 	}
 	nb, err := Parse(data)
@@ -165,7 +170,7 @@ func runOne(ctx context.Context, opts Options, path string) Result {
 	render := exec.CommandContext(ctx, Python, "-m", "nbconvert", "--to", "html",
 		"--output-dir", htmlDir, "--output", name, r.Executed)
 	if out, err := render.CombinedOutput(); err != nil {
-		r.Problems = append(r.Problems, fmt.Sprintf("nbconvert --to html: %v: %s", err, tail(string(out), 800)))
+		r.Problems = append(r.Problems, fmt.Sprintf("nbconvert --to html: %v: %s", err, lastLine(string(out))))
 	}
 	return r
 }
@@ -194,10 +199,8 @@ func WriteIndex(path string, results []Result) error {
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
-func tail(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) > n {
-		return "…" + s[len(s)-n:]
-	}
-	return s
+// lastLine is the last non-empty line of a tool's output: for a Python traceback, the error.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }
