@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set-up for a fresh Debian/Ubuntu machine: Jupyter, the lesson data packages, Chromium for the
-# browser test, GoNB + goimports + gopls, and the GoNB kernel with the project's build settings.
+# browser test, JupyterLab 3.6.8 built from npm (scripts/jupyterlab-setup.sh), GoNB + goimports +
+# gopls, and the GoNB kernel with the project's build settings.
 # Idempotent: each step is skipped when already done. Called by `make lessons` and `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# JupyterLab 3.6.8 from npm for the browser test and `make jupyterlab` (cached after the first build).
+bash scripts/jupyterlab-setup.sh
 
 # Go tools for GoNB (exact versions: the proxy refuses some version lists).
 command -v goimports >/dev/null || go install golang.org/x/tools/cmd/goimports@v0.38.0

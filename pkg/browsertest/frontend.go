@@ -256,6 +256,7 @@ func (labFrontend) inspect(rel string) string {
 func (labFrontend) fullHeight(rel string) string {
 	return `(() => { ` + labPanel(rel) + `
 		const nb = panel.content.node;
+		nb.scrollTop = 0; // Run All leaves it scrolled to the last cell
 		return Math.ceil(nb.scrollHeight + (window.innerHeight - nb.clientHeight));
 	})()`
 }
