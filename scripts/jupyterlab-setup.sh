@@ -7,20 +7,12 @@
 # Called by scripts/setup.sh; scripts/jupyterlab.sh serves the result.
 set -euo pipefail
 cd "$(dirname "$0")/../jupyterlab"
-SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+source ../scripts/apt.sh
 
 packages=(python3-jupyter-server python3-jupyterlab-server libjs-mathjax)
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "jupyterlab-setup: installing Debian packages: ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+apt_install "${packages[@]}"
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 14 ]; then

@@ -107,9 +107,6 @@ func (s *Session) Close() {
 	os.RemoveAll(s.profile)
 }
 
-// Frontend is the web application the session opens notebooks in.
-func (s *Session) Frontend() Frontend { return s.frontend }
-
 // Page is what one notebook showed in the browser, as stored or after running all its cells.
 type Page struct {
 	Path               string

@@ -162,43 +162,38 @@ func reportPage(t *testing.T, page *Page, wantFigures int, dir string) {
 // SVG inside text/html (what GoNB's DisplayHTML sends) is dropped by the sanitizer and must
 // fail the check, as must TeX that MathJax could not typeset.
 func TestStoredFiguresNeedNoTrust(t *testing.T) {
-	for _, frontend := range frontends {
-		t.Run(frontend.String(), func(t *testing.T) {
-			s := openSession(t, frontend)
-			root := moduleRoot(t)
-			dir := throwAwayDir(t, root)
-			shots := filepath.Join(root, "out", "quick", "screenshots", frontend.String(), "fixtures")
-			bundle := writeNotebook(t, filepath.Join(dir, "bundle.ipynb"), 1, figureBundle(t), "%%\nshowFigure()")
-			html := writeNotebook(t, filepath.Join(dir, "svg_in_html.ipynb"), 1, figureInHTML, "%%\nshowFigure()")
-			badMath := writeNotebook(t, filepath.Join(dir, "bad_math.ipynb"), 1, figureBundle(t), "%%\nshowFigure()")
-			addMarkdown(t, badMath, "An unclosed formula: $$\\frac{1}{2}")
-			view := func(path string) (*Page, string) {
-				t.Helper()
-				page, err := s.View(context.Background(), path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if page.Trusted {
-					t.Errorf("%s: the stored fixture is trusted in the page; the check must see an untrusted notebook", filepath.Base(path))
-				}
-				if _, err := page.SaveScreenshot(shots, "-stored"); err != nil {
-					t.Error(err)
-				}
-				t.Logf("%s: %d figures, %d formulas typeset", filepath.Base(path), page.RenderedFigures, page.MathTypeset)
-				return page, strings.Join(page.Problems(1), "\n")
+	inEachFrontend(t, func(t *testing.T, s *Session, root, dir string) {
+		shots := filepath.Join(root, "out", "quick", "screenshots", s.frontend.String(), "fixtures")
+		bundle := writeNotebook(t, filepath.Join(dir, "bundle.ipynb"), 1, figureBundle(t), "%%\nshowFigure()")
+		html := writeNotebook(t, filepath.Join(dir, "svg_in_html.ipynb"), 1, figureInHTML, "%%\nshowFigure()")
+		badMath := writeNotebook(t, filepath.Join(dir, "bad_math.ipynb"), 1, figureBundle(t), "%%\nshowFigure()")
+		addMarkdown(t, badMath, "An unclosed formula: $$\\frac{1}{2}")
+		view := func(path string) (*Page, string) {
+			t.Helper()
+			page, err := s.View(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
 			}
+			if page.Trusted {
+				t.Errorf("%s: the stored fixture is trusted in the page; the check must see an untrusted notebook", filepath.Base(path))
+			}
+			if _, err := page.SaveScreenshot(shots, "-stored"); err != nil {
+				t.Error(err)
+			}
+			t.Logf("%s: %d figures, %d formulas typeset", filepath.Base(path), page.RenderedFigures, page.MathTypeset)
+			return page, strings.Join(page.Problems(1), "\n")
+		}
 
-			if page, p := view(bundle); p != "" || page.RenderedFigures != 1 || page.MathTypeset == 0 {
-				t.Errorf("the PNG + SVG bundle: %d figures rendered, %d formulas typeset, problems %q", page.RenderedFigures, page.MathTypeset, p)
-			}
-			if _, p := view(html); !strings.Contains(p, "0 figures rendered in the page, want 1") || !strings.Contains(p, "does not trust the notebook") {
-				t.Errorf("an SVG inside text/html passed the stored-view check; problems: %q", p)
-			}
-			if _, p := view(badMath); !strings.Contains(p, "TeX shown as text") {
-				t.Errorf("TeX left as text was not reported; problems: %q", p)
-			}
-		})
-	}
+		if page, p := view(bundle); p != "" || page.RenderedFigures != 1 || page.MathTypeset == 0 {
+			t.Errorf("the PNG + SVG bundle: %d figures rendered, %d formulas typeset, problems %q", page.RenderedFigures, page.MathTypeset, p)
+		}
+		if _, p := view(html); !strings.Contains(p, "0 figures rendered in the page, want 1") || !strings.Contains(p, "does not trust the notebook") {
+			t.Errorf("an SVG inside text/html passed the stored-view check; problems: %q", p)
+		}
+		if _, p := view(badMath); !strings.Contains(p, "TeX shown as text") {
+			t.Errorf("TeX left as text was not reported; problems: %q", p)
+		}
+	})
 }
 
 // TestBrowserCatchesBrokenNotebooks proves the checks fail, in both frontends: a throw-away
@@ -207,45 +202,40 @@ func TestStoredFiguresNeedNoTrust(t *testing.T) {
 // count one higher. (GoNB runs the cells after a failed one, so every cell of the broken
 // notebook is executed.)
 func TestBrowserCatchesBrokenNotebooks(t *testing.T) {
-	for _, frontend := range frontends {
-		t.Run(frontend.String(), func(t *testing.T) {
-			s := openSession(t, frontend)
-			root := moduleRoot(t)
-			dir := throwAwayDir(t, root)
-			fine := writeNotebook(t, filepath.Join(dir, "fine.ipynb"), 1, "", setupCell(root), showSVGCell)
-			broken := writeNotebook(t, filepath.Join(dir, "broken.ipynb"), 1, "", setupCell(root),
-				"%%\nfmt.Println(\"before the panic\")\npanic(\"boom in a lesson\")",
-				"%%\nundefinedFunction()",
-				"%%\nfmt.Println(\"the figure was forgotten\")")
-			stuck := writeNotebook(t, filepath.Join(dir, "stuck.ipynb"), 0, "", "%%\ntime.Sleep(time.Hour)")
+	inEachFrontend(t, func(t *testing.T, s *Session, root, dir string) {
+		fine := writeNotebook(t, filepath.Join(dir, "fine.ipynb"), 1, "", setupCell(root), showSVGCell)
+		broken := writeNotebook(t, filepath.Join(dir, "broken.ipynb"), 1, "", setupCell(root),
+			"%%\nfmt.Println(\"before the panic\")\npanic(\"boom in a lesson\")",
+			"%%\nundefinedFunction()",
+			"%%\nfmt.Println(\"the figure was forgotten\")")
+		stuck := writeNotebook(t, filepath.Join(dir, "stuck.ipynb"), 0, "", "%%\ntime.Sleep(time.Hour)")
 
-			page, err := s.Run(context.Background(), fine, 5*time.Minute)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if p := page.Problems(1); len(p) > 0 {
-				t.Errorf("the fine notebook was reported with problems: %q", p)
-			}
-			if p := strings.Join(page.Problems(2), "\n"); !strings.Contains(p, "1 figures rendered in the page, want 2") {
-				t.Errorf("a missing figure was not reported; problems: %q", p)
-			}
+		page, err := s.Run(context.Background(), fine, 5*time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := page.Problems(1); len(p) > 0 {
+			t.Errorf("the fine notebook was reported with problems: %q", p)
+		}
+		if p := strings.Join(page.Problems(2), "\n"); !strings.Contains(p, "1 figures rendered in the page, want 2") {
+			t.Errorf("a missing figure was not reported; problems: %q", p)
+		}
 
-			page, err = s.Run(context.Background(), broken, 5*time.Minute)
-			if err != nil {
-				t.Fatal(err)
+		page, err = s.Run(context.Background(), broken, 5*time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		problems := strings.Join(page.Problems(1), "\n")
+		for _, want := range []string{`"panic:"`, "error output", "0 figures rendered in the page, want 1"} {
+			if !strings.Contains(problems, want) {
+				t.Errorf("the broken notebook's problems do not mention %q:\n%s", want, problems)
 			}
-			problems := strings.Join(page.Problems(1), "\n")
-			for _, want := range []string{`"panic:"`, "error output", "0 figures rendered in the page, want 1"} {
-				if !strings.Contains(problems, want) {
-					t.Errorf("the broken notebook's problems do not mention %q:\n%s", want, problems)
-				}
-			}
+		}
 
-			if _, err := s.Run(context.Background(), stuck, 20*time.Second); err == nil || !strings.Contains(err.Error(), "every cell to finish") {
-				t.Errorf("a cell that never finishes was not reported (err: %v)", err)
-			}
-		})
-	}
+		if _, err := s.Run(context.Background(), stuck, 20*time.Second); err == nil || !strings.Contains(err.Error(), "every cell to finish") {
+			t.Errorf("a cell that never finishes was not reported (err: %v)", err)
+		}
+	})
 }
 
 // TestScreenshotsOfExecutedNotebooks opens executed notebooks without running them, as the
@@ -299,6 +289,18 @@ func TestExpectedFiguresRequiresMetadata(t *testing.T) {
 		if (err == nil) != c.ok || got != c.want {
 			t.Errorf("%s: ExpectedFigures = %d, %v; want %d, ok=%v", name, got, err, c.want, c.ok)
 		}
+	}
+}
+
+// inEachFrontend runs test as a subtest per frontend, with its session, the module root and a
+// throw-away folder for notebooks inside it.
+func inEachFrontend(t *testing.T, test func(t *testing.T, s *Session, root, dir string)) {
+	for _, frontend := range frontends {
+		t.Run(frontend.String(), func(t *testing.T) {
+			s := openSession(t, frontend)
+			root := moduleRoot(t)
+			test(t, s, root, throwAwayDir(t, root))
+		})
 	}
 }
 
