@@ -159,7 +159,7 @@ func (s *Session) open(ctx context.Context, path string, timeout time.Duration, 
 	defer s.server.shutdownKernels()
 
 	url := js.pageURL(s.server, rel)
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(int64(s.width), windowHeight), chromedp.Navigate(url)); err != nil {
+	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
 		return nil, nil, fmt.Errorf("opening %s: %w", url, err)
 	}
 	loading, loaded := context.WithTimeout(ctx, loadTimeout)
@@ -190,10 +190,10 @@ func (s *Session) open(ctx context.Context, path string, timeout time.Duration, 
 	return stored, ran, nil
 }
 
-// inspect waits for MathJax, reads the page's state and takes its screenshot.
+// inspect waits for images and MathJax, reads the page's state and takes its screenshot.
 func (s *Session) inspect(ctx, tab context.Context, rel, path, state string, start time.Time) (*Page, error) {
 	js := s.frontend.impl()
-	if err := waitFor(ctx, tab, jsMathDone, 2, "MathJax to finish typesetting"); err != nil {
+	if err := waitFor(ctx, tab, jsSettled, 2, "the images to load and MathJax to finish typesetting"); err != nil {
 		return nil, err
 	}
 	got, err := chromedp.Run(tab, chromedp.Evaluate[pageState](js.inspect(rel)))
@@ -214,11 +214,12 @@ func (s *Session) inspect(ctx, tab context.Context, rel, path, state string, sta
 	return page, nil
 }
 
-// jsMathDone: MathJax 2 (both frontends load it) has started and has nothing queued, or the page
-// has no rendered Markdown that would need it.
-const jsMathDone = `!document.querySelector('.text_cell_render, .jp-RenderedMarkdown') ||
-	!!(window.MathJax && MathJax.isReady && MathJax.Hub && MathJax.Hub.queue &&
-		MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running)`
+// jsSettled: every image has loaded (or failed), and MathJax 2 (both frontends load it) has
+// started and has nothing queued, or the page has no rendered Markdown that would need it.
+const jsSettled = `Array.from(document.images).every(i => i.complete) &&
+	(!document.querySelector('.text_cell_render, .jp-RenderedMarkdown') ||
+		!!(window.MathJax && MathJax.isReady && MathJax.Hub && MathJax.Hub.queue &&
+			MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running))`
 
 // waitFor polls a JavaScript condition every half second until it holds `times` polls in a
 // row (so that, e.g., a short idle gap between two cells does not count) or ctx ends.
@@ -257,7 +258,7 @@ func (s *Session) screenshot(tab context.Context, rel string) ([]byte, error) {
 			chromedp.Sleep(time.Second)); err != nil { // the application lays itself out again
 			return nil, err
 		}
-		defer chromedp.Do(tab, chromedp.EmulateViewport(int64(s.width), windowHeight))
+		defer chromedp.Do(tab, chromedp.EmulateReset())
 	}
 	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
 	if err != nil {
