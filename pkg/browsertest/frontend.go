@@ -257,7 +257,12 @@ func (labFrontend) fullHeight(rel string) string {
 	return `(() => { ` + labPanel(rel) + `
 		const nb = panel.content.node;
 		nb.scrollTop = 0; // Run All leaves it scrolled to the last cell
-		return Math.ceil(nb.scrollHeight + (window.innerHeight - nb.clientHeight));
+		// The last cell's bottom, not scrollHeight: that includes the space JupyterLab adds to
+		// scroll past the end, which grows with the window.
+		const cells = panel.content.widgets;
+		const last = cells.length ? cells[cells.length - 1].node : null;
+		const bottom = last ? last.getBoundingClientRect().bottom - nb.getBoundingClientRect().top : 0;
+		return Math.ceil(bottom + 40 + (window.innerHeight - nb.clientHeight));
 	})()`
 }
 
