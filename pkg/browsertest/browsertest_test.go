@@ -160,7 +160,8 @@ func reportPage(t *testing.T, page *Page, wantFigures int, dir string) {
 // TestStoredFiguresNeedNoTrust proves the stored-view check on notebooks stored with outputs
 // and opened untrusted, in both frontends: a figure sent as image/png + image/svg+xml shows; an
 // SVG inside text/html (what GoNB's DisplayHTML sends) is dropped by the sanitizer and must
-// fail the check, as must TeX that MathJax could not typeset.
+// fail the check, as must TeX that MathJax could not typeset; and a copy of a lesson whose
+// figures are PNG + SVG bundles passes.
 func TestStoredFiguresNeedNoTrust(t *testing.T) {
 	inEachFrontend(t, func(t *testing.T, s *Session, root, dir string) {
 		shots := filepath.Join(root, "out", "quick", "screenshots", s.frontend.String(), "fixtures")
@@ -193,6 +194,19 @@ func TestStoredFiguresNeedNoTrust(t *testing.T) {
 		if _, p := view(badMath); !strings.Contains(p, "TeX shown as text") {
 			t.Errorf("TeX left as text was not reported; problems: %q", p)
 		}
+		// A real lesson, as it should be stored: its math, tables and text, figures as bundles.
+		lesson, want := bundledLessonCopy(t, root, dir)
+		page, err := s.View(context.Background(), lesson)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := page.SaveScreenshot(shots, "-stored"); err != nil {
+			t.Error(err)
+		}
+		if p := page.Problems(want); len(p) > 0 || page.Trusted {
+			t.Errorf("%s with PNG + SVG figures, untrusted (%v): problems %q", filepath.Base(lesson), !page.Trusted, p)
+		}
+		t.Logf("%s: %d figures, %d formulas typeset", filepath.Base(lesson), page.RenderedFigures, page.MathTypeset)
 	})
 }
 
@@ -307,6 +321,17 @@ func inEachFrontend(t *testing.T, test func(t *testing.T, s *Session, root, dir 
 // figureBundle is stored outputs (a JSON array) with one figure as GoNB's lessons should send it:
 // image/png (at twice the pixel density) beside image/svg+xml and text/plain, no text/html.
 func figureBundle(t *testing.T) string {
+	svg := `<svg xmlns="http://www.w3.org/2000/svg" width="60" height="40"><rect width="60" height="40" fill="teal"/></svg>`
+	out, err := json.Marshal([]any{bundleOutput(t, svg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// bundleOutput is a display_data output with the SVG and a PNG (a colour ramp, not the SVG's
+// rendering: the check counts figures a learner can see, whatever they show).
+func bundleOutput(t *testing.T, svg string) map[string]any {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, 120, 80))
 	for y := 0; y < 80; y++ {
@@ -318,10 +343,64 @@ func figureBundle(t *testing.T) string {
 	if err := pngenc.Encode(&png, img); err != nil {
 		t.Fatal(err)
 	}
-	svg := `<svg xmlns="http://www.w3.org/2000/svg" width="60" height="40"><rect width="60" height="40" fill="teal"/></svg>`
-	return `[{"output_type":"display_data","metadata":{"image/png":{"width":60,"height":40}},"data":{` +
-		`"image/png":` + quote(base64.StdEncoding.EncodeToString(png.Bytes())) + `,"image/svg+xml":` + quote(svg) +
-		`,"text/plain":"<figure>"}}]`
+	return map[string]any{"output_type": "display_data",
+		"metadata": map[string]any{"image/png": map[string]any{"width": 60, "height": 40}},
+		"data": map[string]any{"image/png": base64.StdEncoding.EncodeToString(png.Bytes()),
+			"image/svg+xml": svg, "text/plain": "<figure>"}}
+}
+
+// bundledLessonCopy writes the committed lesson with the most figures to dir, with every SVG
+// inside a text/html output turned into a PNG + SVG bundle (what the lessons should store), and
+// returns its path and figure count.
+func bundledLessonCopy(t *testing.T, root, dir string) (string, int) {
+	t.Helper()
+	paths, err := notebooks.Select(filepath.Join(root, "notebooks"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lesson, most := "", -1
+	for _, path := range paths {
+		if n, err := ExpectedFigures(readNotebook(t, path).notebook); err == nil && n > most {
+			lesson, most = path, n
+		}
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(readNotebook(t, lesson).data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, cell := range doc["cells"].([]any) {
+		outputs, _ := cell.(map[string]any)["outputs"].([]any)
+		for i, o := range outputs {
+			data, _ := o.(map[string]any)["data"].(map[string]any)
+			html := nbText(data["text/html"])
+			if start, end := strings.Index(html, "<svg"), strings.LastIndex(html, "</svg>"); start >= 0 && end > start {
+				outputs[i] = bundleOutput(t, html[start:end+len("</svg>")])
+			}
+		}
+	}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "bundled_"+filepath.Base(lesson))
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, most
+}
+
+// nbText is nbformat's multi-line string (a string or a list of strings) as one string.
+func nbText(v any) string {
+	if lines, ok := v.([]any); ok {
+		var b strings.Builder
+		for _, line := range lines {
+			s, _ := line.(string)
+			b.WriteString(s)
+		}
+		return b.String()
+	}
+	s, _ := v.(string)
+	return s
 }
 
 // figureInHTML is stored outputs with one figure as an SVG inside text/html, which is what
