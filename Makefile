@@ -15,7 +15,7 @@ export GOMLX_NO_AUTO_INSTALL := 1
 
 DLLESSONS := bin/dllessons
 
-.PHONY: setup build lessons test vet gotest notebooks-quick bench clean
+.PHONY: setup build lessons test vet gotest notebooks-quick bench jupyterlab clean
 
 setup:
 	bash scripts/setup.sh
@@ -41,6 +41,10 @@ notebooks-quick:
 # Speed against the PyTorch peer (needs Debian's python3-torch; installs it).
 bench: setup
 	bash scripts/bench.sh
+
+# Open the lessons in JupyterLab 3.6.8 (built from npm by set-up) on 127.0.0.1; Ctrl-C stops it.
+jupyterlab: setup
+	bash scripts/jupyterlab.sh notebooks
 
 clean:
 	rm -rf bin out/quick

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set-up for a fresh Debian/Ubuntu machine: Jupyter, the lesson data packages, Chromium for the
-# browser test, GoNB + goimports + gopls, and the GoNB kernel with the project's build settings.
+# browser test, JupyterLab 3.6.8 built from npm (scripts/jupyterlab-setup.sh), GoNB + goimports +
+# gopls, and the GoNB kernel with the project's build settings.
 # Idempotent: each step is skipped when already done. Called by `make lessons` and `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,20 +9,14 @@ cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH)/bin"
 # go.mod needs Go 1.27: the go command fetches this release from the module proxy once.
 export GOTOOLCHAIN=go1.27.3
-SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 
 # Debian packages. Jupyter comes from Debian (there is no PyPI here); /usr/bin/python3 runs it.
-apt_packages=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client jupyter-nbformat
-  python3-ipykernel dataset-fashion-mnist chromium chromium-driver)
-missing=()
-for p in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing Debian packages: ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source scripts/apt.sh
+apt_install jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client jupyter-nbformat \
+  python3-ipykernel dataset-fashion-mnist chromium chromium-driver
+
+# JupyterLab 3.6.8 from npm for the browser test and `make jupyterlab` (cached after the first build).
+bash scripts/jupyterlab-setup.sh
 
 # Go tools for GoNB (exact versions: the proxy refuses some version lists).
 command -v goimports >/dev/null || go install golang.org/x/tools/cmd/goimports@v0.38.0

@@ -1,14 +1,17 @@
 // Package browsertest opens the lesson notebooks the way a learner does — in a real browser
-// (Debian's Chromium, headless) on a classic Jupyter Notebook server on 127.0.0.1 — runs all
-// their cells from the page, and reports what the page shows: error outputs, GoNB's hidden
-// panics, cells that never ran, and how many figures really rendered. It also takes a
-// full-page screenshot of each lesson.
+// (Debian's Chromium, headless) on a Jupyter server on 127.0.0.1, in the classic Notebook 6.4
+// or in JupyterLab 3.6.8 — and reports what the page shows: how many figures really rendered,
+// whether the math was typeset, and, after running all cells from the page, error outputs,
+// GoNB's hidden panics and cells that never ran. It takes full-page screenshots.
+//
+// Notebooks are opened as stored and never trusted: the server's notary database starts empty,
+// as on a learner's machine, so stored outputs get the frontend's untrusted treatment (its
+// sanitizer drops an SVG inside HTML; an image/png beside image/svg+xml shows).
 //
 // Notebooks are opened where they are: the lessons' first cell finds the module at
 // $GONB_DIR/.., so they must stay in notebooks/. Nothing is saved: autosave is switched off in
-// the page before anything runs, the page is never saved (the test checks the files are
-// unchanged), and the server keeps its checkpoints in its throw-away folder. Each notebook is trusted in the server's throw-away notary database first, so its
-// SVG and HTML outputs render as they do for a learner who trusts the lessons.
+// the page before anything runs, the page is never saved (the tests check the files are
+// unchanged), and the server keeps its checkpoints in its throw-away folder.
 package browsertest
 
 import (
@@ -31,16 +34,26 @@ const Chromium = "/usr/bin/chromium"
 // loadTimeout bounds loading a notebook page and starting its kernel.
 const loadTimeout = 2 * time.Minute
 
+// windowHeight is the browser window's height while a notebook is open; screenshots grow it.
+const windowHeight = 900
+
+// maxShotHeight bounds a JupyterLab screenshot (whose window grows to the notebook's height).
+const maxShotHeight = 30000
+
 // Options configure a Session.
 type Options struct {
 	Root     string   // folder the Jupyter server serves; every notebook opened must be inside it
 	Env      []string // extra KEY=VALUE for the server, so for its kernels (e.g. DLLESSONS_QUICK=1)
+	Frontend Frontend // Notebook6 (the zero value) or JupyterLab
+	LabDir   string   // JupyterLab's launcher and build; Root/jupyterlab when empty
 	Chromium string   // browser executable; Chromium when empty
 	Width    int      // page width in pixels; 1280 when 0
 }
 
 // Session is one Jupyter server and one headless browser; notebooks are opened one at a time.
 type Session struct {
+	frontend     Frontend
+	width        int
 	server       *server
 	browser      context.Context
 	closeBrowser context.CancelFunc
@@ -58,7 +71,7 @@ func Start(ctx context.Context, opts Options) (*Session, error) {
 	if _, err := os.Stat(opts.Chromium); err != nil {
 		return nil, fmt.Errorf("no Chromium at %s (scripts/setup.sh installs Debian's chromium): %w", opts.Chromium, err)
 	}
-	srv, err := startServer(ctx, opts.Root, opts.Env)
+	srv, err := startServer(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +83,7 @@ func Start(ctx context.Context, opts Options) (*Session, error) {
 	allocator, closeAllocator := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(opts.Chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(profile),
-		chromedp.WindowSize(opts.Width, 900),
+		chromedp.WindowSize(opts.Width, windowHeight),
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("disable-extensions", true),
@@ -83,7 +96,7 @@ func Start(ctx context.Context, opts Options) (*Session, error) {
 		os.RemoveAll(profile)
 		return nil, fmt.Errorf("starting %s headless: %w", opts.Chromium, err)
 	}
-	return &Session{server: srv, browser: browser, profile: profile,
+	return &Session{frontend: opts.Frontend, width: opts.Width, server: srv, browser: browser, profile: profile,
 		closeBrowser: func() { closeBrowser(); closeAllocator() }}, nil
 }
 
@@ -94,38 +107,49 @@ func (s *Session) Close() {
 	os.RemoveAll(s.profile)
 }
 
-// Page is what one notebook showed in the browser.
+// Page is what one notebook showed in the browser, as stored or after running all its cells.
 type Page struct {
-	Path            string
-	Notebook        *notebooks.Notebook // the page's notebook model: cells and outputs as shown
-	Trusted         bool                // the page treats the notebook as trusted
-	RenderedFigures int                 // output areas showing a laid-out <svg> or a loaded <img>
-	Screenshot      []byte              // full page, PNG
-	Duration        time.Duration
+	Path               string
+	Frontend           Frontend
+	State              string              // "stored" (as opened) or "run" (after Run All)
+	Notebook           *notebooks.Notebook // the page's notebook model: cells and outputs as shown
+	Trusted            bool                // the page treats all its code cells' outputs as trusted
+	RenderedFigures    int                 // output areas showing a laid-out <svg> or a loaded <img>
+	MathTypeset        int                 // formulas MathJax typeset in the rendered Markdown
+	MathErrors         int                 // formulas MathJax could not typeset
+	RawMath            []string            // TeX left as text in the rendered Markdown (first few)
+	UnrenderedMarkdown int                 // Markdown cells showing their source
+	Screenshot         []byte              // full page, PNG
+	Duration           time.Duration       // from opening the page to this state
 }
 
 // Run opens the notebook, clears its stored outputs, runs all cells as a learner does
-// (Cell ▸ Run All), waits until every cell has finished and the kernel is idle, and returns
-// the page's state and screenshot. timeout bounds the whole run of the notebook.
+// (Run All), waits until every cell has finished and the kernel is idle, and returns the page's
+// state and screenshot. timeout bounds the whole run of the notebook.
 func (s *Session) Run(ctx context.Context, path string, timeout time.Duration) (*Page, error) {
-	return s.open(ctx, path, timeout, true)
+	_, ran, err := s.open(ctx, path, timeout, false, true)
+	return ran, err
 }
 
-// View opens the notebook as stored (e.g. an executed copy) without running it, and returns
-// the page's state and screenshot.
+// View opens the notebook as stored (untrusted) without running it, and returns the page's
+// state and screenshot.
 func (s *Session) View(ctx context.Context, path string) (*Page, error) {
-	return s.open(ctx, path, loadTimeout+time.Minute, false)
+	stored, _, err := s.open(ctx, path, loadTimeout+time.Minute, true, false)
+	return stored, err
 }
 
-func (s *Session) open(ctx context.Context, path string, timeout time.Duration, run bool) (*Page, error) {
+// ViewThenRun is View and then Run in the same page: the notebook as stored, then after Run All.
+func (s *Session) ViewThenRun(ctx context.Context, path string, timeout time.Duration) (stored, ran *Page, err error) {
+	return s.open(ctx, path, timeout, true, true)
+}
+
+func (s *Session) open(ctx context.Context, path string, timeout time.Duration, view, run bool) (stored, ran *Page, err error) {
 	start := time.Now()
-	url, err := s.server.pageURL(path)
+	rel, err := s.server.relative(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := s.server.trust(path); err != nil {
-		return nil, err
-	}
+	js := s.frontend.impl()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	tab, closeTab := chromedp.NewContext(s.browser)
@@ -134,86 +158,68 @@ func (s *Session) open(ctx context.Context, path string, timeout time.Duration, 
 	defer stop()
 	defer s.server.shutdownKernels()
 
+	url := js.pageURL(s.server, rel)
 	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
-		return nil, fmt.Errorf("opening %s: %w", url, err)
+		return nil, nil, fmt.Errorf("opening %s: %w", url, err)
 	}
 	loading, loaded := context.WithTimeout(ctx, loadTimeout)
 	defer loaded()
-	if err := waitFor(loading, tab, jsKernelReady, 1, "the notebook to load and its kernel to be ready"); err != nil {
-		return nil, err
+	if err := waitFor(loading, tab, js.ready(rel), 1, "the notebook to load and its kernel to be ready"); err != nil {
+		return nil, nil, fmt.Errorf("%s in %s: %w\n%s", rel, s.frontend, err, tail(s.server.log.String(), 1500))
 	}
-	if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](jsNoAutosave)); err != nil {
-		return nil, fmt.Errorf("switching autosave off: %w", err)
+	if off, err := chromedp.Run(tab, chromedp.Evaluate[bool](js.noAutosave(rel), chromedp.EvalAwaitPromise)); err != nil || !off {
+		return nil, nil, fmt.Errorf("switching autosave off in %s (off: %v): %v", s.frontend, off, err)
+	}
+	if view {
+		if stored, err = s.inspect(ctx, tab, rel, path, "stored", start); err != nil {
+			return nil, nil, err
+		}
 	}
 	if run {
-		if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](jsRunAll)); err != nil {
-			return nil, fmt.Errorf("starting Run All: %w", err)
+		if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](js.runAll(rel), chromedp.EvalAwaitPromise)); err != nil {
+			return stored, nil, fmt.Errorf("starting Run All: %w", err)
 		}
-		if err := waitFor(ctx, tab, jsFinished, 3, "every cell to finish and the kernel to be idle"); err != nil {
-			return nil, err
+		if err := waitFor(ctx, tab, js.finished(rel), 3, "every cell to finish and the kernel to be idle"); err != nil {
+			return stored, nil, err
 		}
-	}
-	if err := waitFor(ctx, tab, jsMathDone, 2, "MathJax to finish typesetting"); err != nil {
-		return nil, err
-	}
-	page, err := inspect(tab)
-	if err != nil {
-		return nil, err
-	}
-	page.Path = path
-	if page.Screenshot, err = screenshot(tab); err != nil {
-		return nil, err
+		if ran, err = s.inspect(ctx, tab, rel, path, "run", start); err != nil {
+			return stored, nil, err
+		}
 	}
 	_ = chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](`window.onbeforeunload = null`))
+	return stored, ran, nil
+}
+
+// inspect waits for images and MathJax, reads the page's state and takes its screenshot.
+func (s *Session) inspect(ctx, tab context.Context, rel, path, state string, start time.Time) (*Page, error) {
+	js := s.frontend.impl()
+	if err := waitFor(ctx, tab, jsSettled, 2, "the images to load and MathJax to finish typesetting"); err != nil {
+		return nil, err
+	}
+	got, err := chromedp.Run(tab, chromedp.Evaluate[pageState](js.inspect(rel)))
+	if err != nil {
+		return nil, fmt.Errorf("reading the page: %w", err)
+	}
+	nb, err := notebooks.Parse([]byte(got.Notebook))
+	if err != nil {
+		return nil, fmt.Errorf("the page's notebook model: %w", err)
+	}
+	page := &Page{Path: path, Frontend: s.frontend, State: state, Notebook: nb, Trusted: got.Trusted,
+		RenderedFigures: got.Figures, MathTypeset: got.MathTypeset, MathErrors: got.MathErrors,
+		RawMath: got.RawMath, UnrenderedMarkdown: got.UnrenderedMarkdown}
+	if page.Screenshot, err = s.screenshot(tab, rel); err != nil {
+		return nil, err
+	}
 	page.Duration = time.Since(start)
 	return page, nil
 }
 
-const (
-	// jsKernelReady: the notebook is loaded and its kernel connected and idle.
-	jsKernelReady = `!!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded &&
-		Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected() && !Jupyter.notebook.kernel_busy)`
-	// jsNoAutosave: the file must stay as it is.
-	jsNoAutosave = `Jupyter.notebook.set_autosave_interval(0)`
-	// jsRunAll: stored outputs and execution counts cleared (so a cell that does not run shows
-	// as not executed), then Run All.
-	jsRunAll = `(() => {
-		const nb = Jupyter.notebook;
-		nb.get_cells().forEach(c => { if (c.cell_type === 'code') { c.clear_output(); c.set_input_prompt(null); } });
-		nb.execute_all_cells();
-	})()`
-	// jsFinished: no cell is queued or running ("*") and the kernel is idle.
-	jsFinished = `(() => {
-		const nb = Jupyter.notebook;
-		return !nb.kernel_busy && nb.get_cells().every(c => c.cell_type !== 'code' || c.input_prompt_number !== '*');
-	})()`
-	jsMathDone = `!window.MathJax || !MathJax.Hub || !MathJax.Hub.queue ||
-		(MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running)`
-	// jsInspect: the notebook model as the page holds it, its trust, and the output areas that
-	// show a figure a learner can see (an <svg> with a size, or an <img> that loaded).
-	jsInspect = `(() => {
-		const visible = f => {
-			const r = f.getBoundingClientRect();
-			const loaded = f.tagName.toLowerCase() !== 'img' || (f.complete && f.naturalWidth > 0);
-			return r.width > 0 && r.height > 0 && loaded;
-		};
-		const areas = Array.from(document.querySelectorAll('.output_area .output_subarea'));
-		return {
-			notebook: JSON.stringify(Jupyter.notebook.toJSON()),
-			trusted: Jupyter.notebook.trusted === true,
-			figures: areas.filter(a => Array.from(a.querySelectorAll('svg, img')).some(visible)).length,
-		};
-	})()`
-	// jsFullHeight lets the whole notebook flow into the page: the classic Notebook otherwise
-	// scrolls it inside a window-high #site box, and a screenshot would show one screen.
-	jsFullHeight = `(() => {
-		const style = document.createElement('style');
-		style.textContent = 'html, body { height: auto !important; overflow: visible !important; position: static !important; }' +
-			' #site { height: auto !important; overflow: visible !important; }';
-		document.head.appendChild(style);
-		window.scrollTo(0, 0);
-	})()`
-)
+// jsSettled: every image has loaded (or failed), and MathJax 2 (both frontends load it) has
+// started and has nothing queued, or the page has no rendered Markdown that would need it.
+const jsSettled = `Array.from(document.images).every(i => i.complete) &&
+	(!document.querySelector('.text_cell_render, .jp-RenderedMarkdown') ||
+		!!(window.MathJax && MathJax.isReady && MathJax.Hub && MathJax.Hub.queue &&
+			MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running))`
 
 // waitFor polls a JavaScript condition every half second until it holds `times` polls in a
 // row (so that, e.g., a short idle gap between two cells does not count) or ctx ends.
@@ -240,25 +246,19 @@ func waitFor(ctx context.Context, tab context.Context, condition string, times i
 	}
 }
 
-func inspect(tab context.Context) (*Page, error) {
-	state, err := chromedp.Run(tab, chromedp.Evaluate[struct {
-		Notebook string `json:"notebook"`
-		Trusted  bool   `json:"trusted"`
-		Figures  int    `json:"figures"`
-	}](jsInspect))
+// screenshot is the whole notebook as a PNG. JupyterLab gets a window as high as its notebook
+// for it, and its usual height back afterwards.
+func (s *Session) screenshot(tab context.Context, rel string) ([]byte, error) {
+	height, err := chromedp.Run(tab, chromedp.Evaluate[int](s.frontend.impl().fullHeight(rel)))
 	if err != nil {
-		return nil, fmt.Errorf("reading the page: %w", err)
-	}
-	nb, err := notebooks.Parse([]byte(state.Notebook))
-	if err != nil {
-		return nil, fmt.Errorf("the page's notebook model: %w", err)
-	}
-	return &Page{Notebook: nb, Trusted: state.Trusted, RenderedFigures: state.Figures}, nil
-}
-
-func screenshot(tab context.Context) ([]byte, error) {
-	if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](jsFullHeight)); err != nil {
 		return nil, fmt.Errorf("laying the page out for a screenshot: %w", err)
+	}
+	if height > 0 {
+		if err := chromedp.Do(tab, chromedp.EmulateViewport(int64(s.width), int64(min(height, maxShotHeight))),
+			chromedp.Sleep(time.Second)); err != nil { // the application lays itself out again
+			return nil, err
+		}
+		defer chromedp.Do(tab, chromedp.EmulateReset())
 	}
 	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
 	if err != nil {
@@ -269,15 +269,28 @@ func screenshot(tab context.Context) ([]byte, error) {
 
 // Problems lists what is wrong with the page for a lesson that should show expectedFigures
 // figures: every problem of the notebook model (error outputs, hidden panics, cells not
-// executed), an untrusted page, and a rendered figure count other than expected.
+// executed), a rendered figure count other than expected, and math that was not typeset.
 func (p *Page) Problems(expectedFigures int) []string {
 	problems := p.Notebook.Problems()
-	if !p.Trusted {
-		problems = append(problems, "the notebook is not trusted in the page: its SVG/HTML outputs are not shown")
-	}
 	if p.RenderedFigures != expectedFigures {
-		problems = append(problems, fmt.Sprintf("%d figures rendered in the page, want %d (dllessons.figures in the notebook's metadata; %d figure outputs in its cells)",
-			p.RenderedFigures, expectedFigures, p.Notebook.Figures()))
+		why := ""
+		if !p.Trusted {
+			why = "; the page does not trust the notebook, as for a learner who opens it as stored: a figure must be an image/png beside its image/svg+xml, with no text/html in that output"
+		}
+		problems = append(problems, fmt.Sprintf("%d figures rendered in the page, want %d (dllessons.figures in the notebook's metadata; %d figure outputs in its cells%s)",
+			p.RenderedFigures, expectedFigures, p.Notebook.Figures(), why))
+	}
+	if len(p.RawMath) > 0 {
+		problems = append(problems, fmt.Sprintf("TeX shown as text in the rendered Markdown, not typeset: %q", p.RawMath))
+	}
+	if p.MathErrors > 0 {
+		problems = append(problems, fmt.Sprintf("MathJax could not typeset %d formulas", p.MathErrors))
+	}
+	if p.MathTypeset == 0 && markdownMath(p.Notebook) {
+		problems = append(problems, "no formula typeset, although the Markdown has math")
+	}
+	if p.UnrenderedMarkdown > 0 {
+		problems = append(problems, fmt.Sprintf("%d Markdown cells show their source instead of the rendered text", p.UnrenderedMarkdown))
 	}
 	return problems
 }
@@ -287,18 +300,18 @@ func (p *Page) Problems(expectedFigures int) []string {
 func ExpectedFigures(nb *notebooks.Notebook) (int, error) { return nb.ExpectedFigures() }
 
 // SaveScreenshot writes the page's screenshot as dir/NAME.png (NAME: the notebook's file name
-// without .ipynb) and returns its path.
-func (p *Page) SaveScreenshot(dir string) (string, error) {
+// without .ipynb, then suffix) and returns its path.
+func (p *Page) SaveScreenshot(dir, suffix string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, strings.TrimSuffix(filepath.Base(p.Path), ".ipynb")+".png")
+	path := filepath.Join(dir, strings.TrimSuffix(filepath.Base(p.Path), ".ipynb")+suffix+".png")
 	return path, os.WriteFile(path, p.Screenshot, 0o644)
 }
 
-// Screenshots opens each notebook as stored (e.g. the executed lessons of `make lessons`),
-// saves its full-page screenshot in dir, and checks the page like Run's callers do (no
-// problems, the figures its metadata promises). It goes through all notebooks, logging one
+// Screenshots opens each notebook as stored and untrusted (e.g. the executed lessons of `make
+// lessons`), saves its full-page screenshot in dir, and checks the page like Run's callers do
+// (no problems, the figures its metadata promises, math typeset). It goes through all notebooks, logging one
 // line each, and returns an error naming those with problems.
 func (s *Session) Screenshots(ctx context.Context, paths []string, dir string, log io.Writer) error {
 	var failed []string
@@ -335,7 +348,7 @@ func (s *Session) screenshotOne(ctx context.Context, path, dir string, log io.Wr
 	if err != nil {
 		return nil, err
 	}
-	shot, err := page.SaveScreenshot(dir)
+	shot, err := page.SaveScreenshot(dir, "")
 	if err != nil {
 		return nil, err
 	}

@@ -21,12 +21,15 @@ import (
 	"github.com/dllessons/dllessons/pkg/notebooks"
 )
 
-// server is a classic Jupyter Notebook server on 127.0.0.1 with a random token and throw-away
-// config, runtime and data folders. The data folder holds the notary database, so trusting a
-// notebook through trust() is what the server sees; the GoNB kernel spec is still found through
+// server is a Jupyter server (the classic Notebook's, or jupyter-server with JupyterLab) on
+// 127.0.0.1 with a random token and throw-away config, runtime and data folders. The data folder
+// holds the notary database, which starts empty: no notebook is trusted, as on a learner's
+// machine that has just cloned the lessons. The GoNB kernel spec is still found through
 // JUPYTER_PATH.
 type server struct {
 	root    string // the folder the server serves
+	labDir  string // JupyterLab: the folder with its launcher and build
+	port    int
 	url     string // http://127.0.0.1:PORT
 	token   string
 	env     []string
@@ -36,9 +39,16 @@ type server struct {
 	stopped chan struct{}
 }
 
-func startServer(ctx context.Context, root string, extraEnv []string) (*server, error) {
-	root, err := filepath.Abs(root)
+func startServer(ctx context.Context, opts Options) (*server, error) {
+	root, err := filepath.Abs(opts.Root)
 	if err != nil {
+		return nil, err
+	}
+	labDir := opts.LabDir
+	if labDir == "" {
+		labDir = filepath.Join(root, LabDir)
+	}
+	if labDir, err = filepath.Abs(labDir); err != nil {
 		return nil, err
 	}
 	kernelSpec, err := notebooks.KernelSpecPath()
@@ -55,10 +65,11 @@ func startServer(ctx context.Context, root string, extraEnv []string) (*server, 
 	}
 	port, err := freePort()
 	if err != nil {
+		os.RemoveAll(tmp)
 		return nil, err
 	}
-	s := &server{root: root, url: fmt.Sprintf("http://127.0.0.1:%d", port), token: randomToken(),
-		tmp: tmp, log: &syncBuffer{}, stopped: make(chan struct{})}
+	s := &server{root: root, labDir: labDir, port: port, url: fmt.Sprintf("http://127.0.0.1:%d", port),
+		token: randomToken(), tmp: tmp, log: &syncBuffer{}, stopped: make(chan struct{})}
 	s.env = append(os.Environ(),
 		"JUPYTER_CONFIG_DIR="+filepath.Join(tmp, "config"),
 		"JUPYTER_RUNTIME_DIR="+filepath.Join(tmp, "runtime"),
@@ -66,19 +77,19 @@ func startServer(ctx context.Context, root string, extraEnv []string) (*server, 
 		"JUPYTER_PATH="+strings.Trim(kernelsData+":"+os.Getenv("JUPYTER_PATH"), ":"),
 		"IPYTHONDIR="+filepath.Join(tmp, "ipython"),
 	)
-	s.env = append(s.env, extraEnv...)
-	s.cmd = exec.Command(notebooks.Python, "-m", "notebook", "--no-browser", "--allow-root",
-		"--ip=127.0.0.1", fmt.Sprintf("--port=%d", port), "--port-retries=0",
-		"--NotebookApp.token="+s.token, "--notebook-dir="+root,
-		// Checkpoints (and their .ipynb_checkpoints folders) go to the throw-away folder.
-		"--FileCheckpoints.checkpoint_dir="+filepath.Join(tmp, "checkpoints"))
+	s.env = append(s.env, opts.Env...)
+	// The command keeps checkpoints (.ipynb_checkpoints) in the throw-away folder too.
+	if s.cmd, err = opts.Frontend.impl().serverCommand(s); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
 	s.cmd.Env = s.env
 	s.cmd.Dir = root
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // so stop() also ends its kernels
 	if err := s.cmd.Start(); err != nil {
 		os.RemoveAll(tmp)
-		return nil, fmt.Errorf("starting the Jupyter Notebook server (%s -m notebook): %w", notebooks.Python, err)
+		return nil, fmt.Errorf("starting the %s server (%s): %w", opts.Frontend, strings.Join(s.cmd.Args, " "), err)
 	}
 	go func() { s.cmd.Wait(); close(s.stopped) }()
 	if err := s.waitReady(ctx, time.Minute); err != nil {
@@ -120,15 +131,6 @@ func (s *server) api(method, path string) (*http.Response, error) {
 	return resp, nil
 }
 
-// pageURL is the address of the notebook at path (inside root), token included.
-func (s *server) pageURL(path string) (string, error) {
-	rel, err := s.relative(path)
-	if err != nil {
-		return "", err
-	}
-	return s.url + "/notebooks/" + escapePath(rel) + "?token=" + s.token, nil
-}
-
 func (s *server) relative(path string) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -139,24 +141,6 @@ func (s *server) relative(path string) (string, error) {
 		return "", fmt.Errorf("%s is outside the folder the Jupyter server serves (%s)", path, s.root)
 	}
 	return rel, nil
-}
-
-// trust signs the notebook at path in the server's notary database, as the page's
-// "Trust notebook" button does, so that its stored SVG and HTML outputs render. The file itself
-// is not changed.
-func (s *server) trust(path string) error {
-	rel, err := s.relative(path)
-	if err != nil {
-		return err
-	}
-	resp, err := s.api(http.MethodPost, "/api/contents/"+escapePath(rel)+"/trust")
-	if err != nil {
-		return fmt.Errorf("trusting %s: %w", path, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("trusting %s: the Jupyter server answered %s", path, resp.Status)
-	}
-	return nil
 }
 
 // shutdownKernels ends every kernel session of the server.
