@@ -144,8 +144,11 @@ func trainOne(f *cnnFlags, b compute.Backend, data *datasets.Images, run models.
 		return nil, err
 	}
 	fmt.Println("wrote", path)
-	cm := plots.ConfusionSVG(fmt.Sprintf("Test confusion, %s (%.1f%%)", name, 100*res.TestAccuracy), res.Classes, res.Confusion)
-	if err := plots.SaveSVG(cm, filepath.Join(resultsDir, name+"-confusion.svg")); err != nil {
+	cm, err := plots.ConfusionFigure(fmt.Sprintf("Test confusion, %s (%.1f%%)", name, 100*res.TestAccuracy), res.Classes, res.Confusion)
+	if err != nil {
+		return nil, err
+	}
+	if err := cm.Save(filepath.Join(resultsDir, name+"-confusion.svg")); err != nil {
 		return nil, err
 	}
 	return res, saveCurves([]*models.CNNResult{res}, filepath.Join(resultsDir, name))

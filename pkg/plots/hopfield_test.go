@@ -1,9 +1,6 @@
 package plots
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 // bowl is E(x, y) = x² + y² on a 5×5 grid over [−2, 2]².
 type bowl struct{}
@@ -18,15 +15,7 @@ func TestEnergyMapDrawsLandscapePatternsAndPaths(t *testing.T) {
 		t.Errorf("grid range = [%v, %v], want [0, 8]", lo, hi)
 	}
 	path := [][]float64{{1.5, 1.5}, {0.5, 0.4}, {0, 0}}
-	p, err := EnergyMap("bowl", bowl{}, [][]float64{{0, 0}, {1, -1}}, path, nil)
-	if err != nil {
+	if _, err := EnergyMap("bowl", bowl{}, [][]float64{{0, 0}, {1, -1}}, path, nil); err != nil {
 		t.Fatal(err)
-	}
-	svg, err := SVG(p, Width, Height)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(svg, "<svg") || !strings.Contains(svg, "stored patterns") || !strings.Contains(svg, "bowl") {
-		t.Errorf("SVG lacks the plot, its title or the pattern legend (%d bytes)", len(svg))
 	}
 }
