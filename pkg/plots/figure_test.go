@@ -114,21 +114,32 @@ func TestPlotFigure(t *testing.T) {
 }
 
 func TestImageGridFigureCopiesImagesPixelForPixel(t *testing.T) {
-	red := make([]uint8, 4*4*3)
-	for i := 0; i < len(red); i += 3 {
-		red[i] = 255
+	// A 4×4 checkerboard of red and blue: any blur between pixels would mix them.
+	board := make([]uint8, 4*4*3)
+	for i := range 4 * 4 {
+		if (i/4+i%4)%2 == 0 {
+			board[3*i] = 255
+		} else {
+			board[3*i+2] = 255
+		}
 	}
-	g := &ImageGrid{Title: "grid", Names: []string{"a", "b"}, Rows: [][][]uint8{{red, red}, {red}}, Size: 4, Scale: 2}
+	g := &ImageGrid{Title: "grid", Names: []string{"a", "b"}, Rows: [][][]uint8{{board, board}, {board}}, Size: 4, Scale: 2}
 	f, err := g.Figure()
 	if err != nil {
 		t.Fatal(err)
 	}
 	img := checkFigure(t, f, "grid", "a", "b")
-	// The first cell starts at (110, 24) CSS pixels and is 8 pixels wide: all pure red.
-	for y := PNGDensity * 24; y < PNGDensity*(24+8); y++ {
-		for x := PNGDensity * 110; x < PNGDensity*(110+8); x++ {
-			if r, g, b, _ := img.At(x, y).RGBA(); r>>8 != 255 || g != 0 || b != 0 {
-				t.Fatalf("PNG pixel (%d, %d) of the first image is %v, want pure red", x, y, img.At(x, y))
+	// The first cell starts at (110, 24) CSS pixels and is 8 wide: each image pixel is 2×2 CSS
+	// pixels, so PNGDensity*2 PNG pixels a side, all of one colour.
+	const side = PNGDensity * 2
+	for y := range 4 * side {
+		for x := range 4 * side {
+			want := color.RGBA{255, 0, 0, 255}
+			if (x/side+y/side)%2 == 1 {
+				want = color.RGBA{0, 0, 255, 255}
+			}
+			if got := color.RGBAModel.Convert(img.At(PNGDensity*110+x, PNGDensity*24+y)); got != want {
+				t.Fatalf("PNG pixel (%d, %d) of the first image is %v, want %v", x, y, got, want)
 			}
 		}
 	}
