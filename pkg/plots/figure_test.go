@@ -90,7 +90,7 @@ func TestLabelRendersTextInThePNG(t *testing.T) {
 	}
 }
 
-func TestPlotFigure(t *testing.T) {
+func TestPlotFigureRendersLinesWithLegend(t *testing.T) {
 	p, err := Lines("Energy", "iteration", "E", Series{Name: "β=1", X: []float64{0, 1, 2}, Y: []float64{3, 2, 1.5}})
 	if err != nil {
 		t.Fatal(err)
