@@ -151,8 +151,11 @@ func trainOne(f *cnnFlags, b compute.Backend, data *datasets.Images, run models.
 	if res.Diverged {
 		return res, saveCurves([]*models.CNNResult{res}, filepath.Join(resultsDir, name))
 	}
-	cm := plots.ConfusionSVG(fmt.Sprintf("Test confusion, %s (%.1f%%)", name, 100*res.TestAccuracy), res.Classes, res.Confusion)
-	if err := plots.SaveSVG(cm, filepath.Join(resultsDir, name+"-confusion.svg")); err != nil {
+	cm, err := plots.ConfusionFigure(fmt.Sprintf("Test confusion, %s (%.1f%%)", name, 100*res.TestAccuracy), res.Classes, res.Confusion)
+	if err != nil {
+		return nil, err
+	}
+	if err := cm.Save(filepath.Join(resultsDir, name+"-confusion.svg")); err != nil {
 		return nil, err
 	}
 	return res, saveCurves([]*models.CNNResult{res}, filepath.Join(resultsDir, name))

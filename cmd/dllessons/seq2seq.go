@@ -332,7 +332,11 @@ func s2sFigures(dec *models.Decoder, data *datasets.P2GData, history []models.Se
 	if err != nil {
 		return err
 	}
-	if err := plots.SaveSVG(plots.AttentionSVG(maps...), prefix+"-heatmaps.svg"); err != nil {
+	heatmaps, err := plots.AttentionFigure("attention heat-maps", maps...)
+	if err != nil {
+		return err
+	}
+	if err := heatmaps.Save(prefix + "-heatmaps.svg"); err != nil {
 		return err
 	}
 	fmt.Println("wrote", prefix+"-heatmaps.svg")

@@ -282,12 +282,24 @@ func RunSeq2SeqLesson(b compute.Backend, data *datasets.P2GData, budget Seq2SeqL
 			if err != nil {
 				return nil, err
 			}
-			if err := plots.SaveSVG(plots.AttentionSVG(maps...), filepath.Join(dir, "heatmaps.svg")); err != nil {
+			fig, err := plots.AttentionFigure(heatmapsName, maps...)
+			if err != nil {
+				return nil, err
+			}
+			if err := fig.SaveBoth(filepath.Join(dir, "heatmaps")); err != nil {
 				return nil, err
 			}
 		}
 	}
 	return origins, nil
+}
+
+// heatmapsName is the alt text of the lesson's attention heat-maps.
+const heatmapsName = "attention heat-maps of test words"
+
+// LessonHeatmaps reads the attention heat-maps RunSeq2SeqLesson drew (heatmaps.svg and .png).
+func LessonHeatmaps(dir string) (*plots.Figure, error) {
+	return plots.LoadFigure(heatmapsName, filepath.Join(dir, "heatmaps"))
 }
 
 // LessonNucleusSweep reads the validation sweep of p RunSeq2SeqLesson wrote.

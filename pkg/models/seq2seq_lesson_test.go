@@ -2,8 +2,6 @@ package models
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -55,7 +53,7 @@ func TestRunSeq2SeqLessonWritesEveryResult(t *testing.T) {
 	} else if s := sweep.Table("t").String(); !strings.Contains(s, "lowest WER@k") || !strings.Contains(s, "0.9") {
 		t.Errorf("sweep table:\n%s", s)
 	}
-	if svg, err := os.ReadFile(filepath.Join(dir, "heatmaps.svg")); err != nil || !strings.Contains(string(svg), "<rect") {
+	if fig, err := LessonHeatmaps(dir); err != nil || !strings.Contains(string(fig.SVG), "<path") || len(fig.PNG) == 0 {
 		t.Errorf("attention heat-maps: %v", err)
 	}
 }

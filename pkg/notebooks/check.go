@@ -4,9 +4,13 @@
 package notebooks
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -113,20 +117,105 @@ func (o Output) kind() string {
 	return o.OutputType
 }
 
-// Figures counts the rendered figures (SVG or PNG outputs, or <img>/<svg> in HTML outputs).
+// Figures counts the figure bundles: outputs carrying image/png beside image/svg+xml and no
+// text/html, which every frontend shows whether it trusts the notebook or not.
 func (nb *Notebook) Figures() int {
 	n := 0
 	for _, c := range nb.Cells {
 		for _, o := range c.Outputs {
-			switch {
-			case o.Data["image/svg+xml"] != "" || o.Data["image/png"] != "":
-				n++
-			case strings.Contains(string(o.Data["text/html"]), "<svg") || strings.Contains(string(o.Data["text/html"]), "<img"):
+			if o.isFigureBundle() {
 				n++
 			}
 		}
 	}
 	return n
+}
+
+func (o Output) isFigureBundle() bool {
+	_, html := o.Data["text/html"]
+	return o.Data["image/png"] != "" && o.Data["image/svg+xml"] != "" && !html
+}
+
+// minPNGDensity is how many PNG pixels a figure needs per CSS pixel of its SVG to stay sharp.
+const minPNGDensity = 2
+
+// FigureProblems lists the figure outputs some frontend would not show, or would show blurred:
+// an image inside text/html (JupyterLab strips <svg> from an untrusted notebook's HTML, and
+// prefers that HTML to any image beside it), an SVG without a PNG beside it (JupyterLab shows
+// an untrusted SVG as its alt text only), a PNG without its SVG, or a PNG with fewer than
+// minPNGDensity pixels per CSS pixel of the SVG.
+func (nb *Notebook) FigureProblems() []string {
+	var problems []string
+	for i, c := range nb.Cells {
+		for j, o := range c.Outputs {
+			where := fmt.Sprintf("cell %d (%s), output %d", i+1, firstLine(string(c.Source)), j+1)
+			if p := o.figureProblem(); p != "" {
+				problems = append(problems, where+": "+p)
+			}
+		}
+	}
+	return problems
+}
+
+func (o Output) figureProblem() string {
+	html, hasHTML := o.Data["text/html"]
+	png, svg := string(o.Data["image/png"]), string(o.Data["image/svg+xml"])
+	switch {
+	case hasHTML && (strings.Contains(string(html), "<svg") || strings.Contains(string(html), "<img")):
+		return "a figure inside text/html, which JupyterLab strips when the notebook is untrusted: show it with plots.Figure.Show (image/png + image/svg+xml)"
+	case hasHTML && (png != "" || svg != ""):
+		return "an image beside text/html: JupyterLab shows the (sanitized) HTML instead of the image"
+	case svg != "" && png == "":
+		return "an SVG without a PNG beside it: JupyterLab shows an untrusted SVG as its alt text only"
+	case png != "" && svg == "":
+		return "a PNG without its SVG beside it: plots.Figure.Show sends both"
+	case png == "":
+		return ""
+	}
+	pngWidth, err := pngWidth(png)
+	if err != nil {
+		return "its image/png does not decode: " + err.Error()
+	}
+	svgWidth, ok := svgPixelWidth(svg)
+	if !ok {
+		return "its SVG states no width in px or pt"
+	}
+	if float64(pngWidth) < minPNGDensity*svgWidth-1 {
+		return fmt.Sprintf("its PNG is %d pixels wide for an SVG %.0f pixels wide: want at least %d× for sharp text", pngWidth, svgWidth, minPNGDensity)
+	}
+	return ""
+}
+
+// pngWidth reads the pixel width from a base64-encoded PNG's header.
+func pngWidth(b64 string) (int, error) {
+	data, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(b64), ""))
+	if err != nil {
+		return 0, err
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return 0, err
+	}
+	return cfg.Width, nil
+}
+
+// svgWidthAttr matches the width of an <svg> element: a number and px, pt or no unit (px).
+var svgWidthAttr = regexp.MustCompile(`<svg\b[^>]*?\swidth="([0-9.]+)(px|pt)?"`)
+
+// svgPixelWidth is an SVG's width in CSS pixels (a point is 4/3 pixel).
+func svgPixelWidth(svg string) (float64, bool) {
+	m := svgWidthAttr.FindStringSubmatch(svg)
+	if m == nil {
+		return 0, false
+	}
+	w, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return 0, false
+	}
+	if m[2] == "pt" {
+		w *= 4.0 / 3
+	}
+	return w, true
 }
 
 // ExpectedFigures is how many figures the lesson shows when it has run, as its metadata

@@ -46,31 +46,38 @@ func TestHygieneProblemsFindsEachKind(t *testing.T) {
 	  {"output_type":"stream","name":"stdout","text":%q}]},
 	 {"cell_type":"code","source":"%%%%\nfail()","execution_count":2,"outputs":[
 	  {"output_type":"error","ename":"ERROR","evalue":"undefined: fail","traceback":[]}]},
-	 {"cell_type":"code","source":"%%%%\nlater()","execution_count":null,"outputs":[]}]}`, big)
+	 {"cell_type":"code","source":"%%%%\nlater()","execution_count":null,"outputs":[]},
+	 {"cell_type":"code","source":"%%%%\nold()","execution_count":3,"outputs":[
+	  {"output_type":"display_data","data":{"text/html":"<div><svg width=\"10\"></svg></div>"}}]}]}`, big)
 	problems := strings.Join(hygieneProblems([]byte(doc)), "\n")
-	for _, want := range []string{"/home/ana/dllessons/data.npz:", "larger than 1 MB", "error output", "not executed", "0 figures stored, want 1"} {
+	for _, want := range []string{"/home/ana/dllessons/data.npz:", "larger than 1 MB", "error output", "not executed", "0 figures stored, want 1", "figure inside text/html"} {
 		if !strings.Contains(problems, want) {
 			t.Errorf("problems do not mention %q:\n%s", want, problems)
 		}
 	}
 
-	clean := `{"metadata":{"dllessons":{"figures":1}},"cells":[{"cell_type":"code","source":"%%\nshow()","execution_count":1,"outputs":[
-	  {"output_type":"display_data","data":{"image/svg+xml":"<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"}},
-	  {"output_type":"stream","name":"stdout","text":"see https://example.com/home/ and a/tmp/b\n"}]}]}`
+	clean := fmt.Sprintf(`{"metadata":{"dllessons":{"figures":1}},"cells":[{"cell_type":"code","source":"%%%%\nshow()","execution_count":1,"outputs":[
+	  {"output_type":"display_data","data":{"image/png":%q,"image/svg+xml":"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1px\"></svg>","text/plain":"Figure: f"}},
+	  {"output_type":"stream","name":"stdout","text":"see https://example.com/home/ and a/tmp/b\n"}]}]}`, onePixelPNG)
 	if p := hygieneProblems([]byte(clean)); len(p) > 0 {
 		t.Errorf("a clean notebook was reported: %q", p)
 	}
 }
 
+// onePixelPNG is a 2×1 PNG, base64-encoded: the image of a 1-pixel-wide SVG at 2× density.
+const onePixelPNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAAAAADRSSBWAAAAC0lEQVR4nGNgYAAAAAMAAbitOmMAAAAASUVORK5CYII="
+
 // hygieneProblems lists why a committed notebook is not fit to read: any problem an executed
 // notebook can have (error outputs, hidden panics, cells not executed), stored figures other
-// than its metadata says, absolute paths of a machine in its outputs, and outputs over 1 MB.
+// than its metadata says, figures some frontend would not show (see FigureProblems: each must
+// be an image/png at 2× density beside its image/svg+xml, without text/html), absolute paths of
+// a machine in its outputs, and outputs over 1 MB.
 func hygieneProblems(data []byte) []string {
 	nb, err := notebooks.Parse(data)
 	if err != nil {
 		return []string{err.Error()}
 	}
-	problems := nb.Problems()
+	problems := append(nb.Problems(), nb.FigureProblems()...)
 	if want, err := browsertest.ExpectedFigures(nb); err != nil {
 		problems = append(problems, err.Error())
 	} else if got := nb.Figures(); got != want {

@@ -1,11 +1,17 @@
 package notebooks
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -65,21 +71,66 @@ func TestProblemsFindsUnexecutedCells(t *testing.T) {
 	}
 }
 
+// pngBase64 is a w×1 PNG, base64-encoded as nbformat stores it.
+func pngBase64(w int) string {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, 1))); err != nil {
+		panic(err)
+	}
+	return base64.StdEncoding.EncodeToString(buf.Bytes())
+}
+
 func TestFiguresAndTitle(t *testing.T) {
-	doc := `{"cells":[{"cell_type":"markdown","source":["intro\n","## Energy & CCCP\n"]},
+	doc := fmt.Sprintf(`{"cells":[{"cell_type":"markdown","source":["intro\n","## Energy & CCCP\n"]},
 	 {"cell_type":"code","source":"","execution_count":1,"outputs":[
+	  {"output_type":"display_data","data":{"image/png":%[1]q,"image/svg+xml":"<svg width=\"100px\"></svg>","text/plain":"Figure: a"}},
+	  {"output_type":"display_data","data":{"image/png":%[1]q,"image/svg+xml":["<svg width=\"75pt\">","</svg>"]}},
 	  {"output_type":"display_data","data":{"image/svg+xml":"<svg></svg>"}},
 	  {"output_type":"display_data","data":{"text/html":"<div><svg></svg></div>"}},
-	  {"output_type":"display_data","data":{"text/plain":"x"}}]}],"metadata":{}}`
+	  {"output_type":"display_data","data":{"text/plain":"x"}}]}],"metadata":{}}`, pngBase64(200))
 	nb, err := Parse([]byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := nb.Figures(); got != 2 {
-		t.Errorf("Figures() = %d, want 2", got)
+		t.Errorf("Figures() = %d, want 2 (the png + svg bundles only)", got)
 	}
 	if got := nb.Title(); got != "Energy & CCCP" {
 		t.Errorf("Title() = %q", got)
+	}
+}
+
+func TestFigureProblemsFindsWhatAFrontendWouldNotShow(t *testing.T) {
+	sharp, blurred := pngBase64(200), pngBase64(150)
+	cases := map[string]struct {
+		data string
+		want string
+	}{
+		"bundle":             {fmt.Sprintf(`{"image/png":%q,"image/svg+xml":"<svg xmlns=\"x\" width=\"100\"></svg>","text/plain":"a"}`, sharp), ""},
+		"bundle in pt":       {fmt.Sprintf(`{"image/png":%q,"image/svg+xml":"<svg width=\"75pt\" height=\"10pt\"></svg>"}`, sharp), ""},
+		"svg in html":        {`{"text/html":"<div><svg width=\"100\"></svg></div>"}`, "inside text/html"},
+		"img in html":        {`{"text/html":"<img src=\"data:image/png;base64,AA\">"}`, "inside text/html"},
+		"bundle beside html": {fmt.Sprintf(`{"image/png":%q,"image/svg+xml":"<svg width=\"100\"></svg>","text/html":"<b>x</b>"}`, sharp), "beside text/html"},
+		"svg alone":          {`{"image/svg+xml":"<svg width=\"100\"></svg>"}`, "without a PNG"},
+		"png alone":          {fmt.Sprintf(`{"image/png":%q}`, sharp), "without its SVG"},
+		"blurred png":        {fmt.Sprintf(`{"image/png":%q,"image/svg+xml":"<svg width=\"100px\"></svg>"}`, blurred), "150 pixels wide for an SVG 100"},
+		"broken png":         {`{"image/png":"bm90IGEgcG5n","image/svg+xml":"<svg width=\"100\"></svg>"}`, "does not decode"},
+		"svg without width":  {fmt.Sprintf(`{"image/png":%q,"image/svg+xml":"<svg viewBox=\"0 0 1 1\"></svg>"}`, sharp), "no width"},
+		"table":              {`{"text/html":"<table><tr><td>1</td></tr></table>","text/plain":"1"}`, ""},
+	}
+	for name, c := range cases {
+		doc := `{"cells":[{"cell_type":"code","source":"%%\nshow()","execution_count":1,"outputs":[{"output_type":"display_data","data":` + c.data + `}]}],"metadata":{}}`
+		nb, err := Parse([]byte(doc))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		problems := strings.Join(nb.FigureProblems(), "\n")
+		if c.want == "" && problems != "" {
+			t.Errorf("%s: unexpected problems: %s", name, problems)
+		}
+		if c.want != "" && !strings.Contains(problems, c.want) {
+			t.Errorf("%s: problems %q do not mention %q", name, problems, c.want)
+		}
 	}
 }
 
@@ -188,4 +239,71 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+// TestRunStoresFigureBundlesThatExportToHTML runs a notebook that shows a plot through the
+// GoNB kernel, as the lessons do: the stored output must be one png + svg bundle laid out at
+// the SVG's size, and the static HTML export (what `make lessons` writes under out/html) must
+// show the figure, inline as SVG or as a PNG data URL.
+func TestRunStoresFigureBundlesThatExportToHTML(t *testing.T) {
+	if testing.Short() {
+		t.Skip("executes notebooks")
+	}
+	requireJupyter(t)
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	doc := strings.Replace(string(codeNotebook(
+		"!*go mod edit -require=github.com/dllessons/dllessons@v0.0.0 -replace=github.com/dllessons/dllessons="+root,
+		"import \"github.com/dllessons/dllessons/pkg/plots\"\n%%\n"+
+			"p, err := plots.Lines(\"bundle check\", \"x\", \"y\", plots.Series{Name: \"line\", X: []float64{0, 1}, Y: []float64{1, 0}})\n"+
+			"if err != nil {\n\tpanic(err)\n}\n"+
+			"if err := plots.Show(p); err != nil {\n\tpanic(err)\n}")), `"figures": 0`, `"figures": 1`, 1)
+	if err := os.WriteFile(filepath.Join(dir, "figure.ipynb"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	results, err := Run(ctx, Options{Dir: dir, OutDir: filepath.Join(dir, "out"), Log: testWriter{t}})
+	if err != nil || len(results) != 1 {
+		t.Fatalf("run: %v", err)
+	}
+	if r := results[0]; !r.OK() || r.Figures != 1 {
+		t.Fatalf("want one figure bundle and no problems, got %d figures, problems %q", r.Figures, r.Problems)
+	}
+	executed, err := os.ReadFile(results[0].Executed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb struct {
+		Cells []struct {
+			Outputs []struct {
+				Data     map[string]any `json:"data"`
+				Metadata map[string]any `json:"metadata"`
+			} `json:"outputs"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal(executed, &nb); err != nil {
+		t.Fatal(err)
+	}
+	outputs := nb.Cells[len(nb.Cells)-1].Outputs
+	if len(outputs) != 1 {
+		t.Fatalf("want the figure as the cell's only output, got %d outputs", len(outputs))
+	}
+	if size, _ := outputs[0].Metadata["image/png"].(map[string]any); size["width"] != 576.0 || size["height"] != 384.0 {
+		t.Errorf("the PNG is not laid out at the SVG's 576×384 pixels: metadata %v", outputs[0].Metadata)
+	}
+	if alt := fmt.Sprint(outputs[0].Data["text/plain"]); !strings.Contains(alt, "bundle check") {
+		t.Errorf("the bundle's text/plain is %q, want the figure's title", alt)
+	}
+	page, err := os.ReadFile(results[0].HTML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inlineSVG := regexp.MustCompile(`(?s)<svg[^>]*>.*?bundle check.*?</svg>`)
+	if !inlineSVG.Match(page) && !bytes.Contains(page, []byte(`<img src="data:image/png;base64,`)) {
+		t.Error("the HTML export shows the figure neither as inline SVG nor as a PNG data URL")
+	}
 }

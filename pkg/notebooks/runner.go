@@ -161,6 +161,7 @@ func runOne(ctx context.Context, opts Options, path string) Result {
 	}
 	r.Title, r.Figures = nb.Title(), nb.Figures()
 	r.Problems = append(r.Problems, nb.Problems()...)
+	r.Problems = append(r.Problems, nb.FigureProblems()...)
 	if want, err := nb.ExpectedFigures(); err != nil {
 		r.Problems = append(r.Problems, err.Error())
 	} else if r.Figures != want {

@@ -2,16 +2,15 @@ package plots
 
 import (
 	"bytes"
-	"encoding/base64"
 	"fmt"
-	"html"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"math"
-	"os"
-	"path/filepath"
-	"strings"
+
+	"gonum.org/v1/plot/vg"
+	plotdraw "gonum.org/v1/plot/vg/draw"
 )
 
 // ImageGrid lays out labelled RGB images (H×W×3 bytes each, channels last) as rows of one class
@@ -25,23 +24,23 @@ type ImageGrid struct {
 }
 
 // Image renders the grid (without labels) as one image with a 2-pixel gap between cells.
-func (g *ImageGrid) Image() image.Image {
+func (g *ImageGrid) Image() image.Image { return g.imageAt(1) }
+
+// imageAt renders the grid with every pixel and gap density times larger.
+func (g *ImageGrid) imageAt(density int) image.Image {
 	cols := 0
 	for _, r := range g.Rows {
 		cols = max(cols, len(r))
 	}
-	cell := g.Size*g.Scale + 2
+	scale := g.Scale * density
+	cell := g.Size*scale + 2*density
 	img := image.NewRGBA(image.Rect(0, 0, cols*cell, len(g.Rows)*cell))
-	for y := range img.Bounds().Dy() {
-		for x := range img.Bounds().Dx() {
-			img.Set(x, y, color.White)
-		}
-	}
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 	for r, row := range g.Rows {
 		for c, pix := range row {
-			for y := range g.Size * g.Scale {
-				for x := range g.Size * g.Scale {
-					i := ((y/g.Scale)*g.Size + x/g.Scale) * 3
+			for y := range g.Size * scale {
+				for x := range g.Size * scale {
+					i := ((y/scale)*g.Size + x/scale) * 3
 					img.Set(c*cell+x, r*cell+y, color.RGBA{pix[i], pix[i+1], pix[i+2], 255})
 				}
 			}
@@ -50,68 +49,67 @@ func (g *ImageGrid) Image() image.Image {
 	return img
 }
 
-// SVG renders the grid with the class names on the left, the images embedded as one PNG.
-func (g *ImageGrid) SVG() (string, error) {
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, g.Image()); err != nil {
-		return "", err
-	}
+// Figure draws the grid with the class names on the left. The PNG gets the images at its own
+// pixel density, so they are copied pixel for pixel, never blurred by scaling.
+func (g *ImageGrid) Figure() (*Figure, error) {
 	img := g.Image().Bounds()
-	labelW, titleH := 110, 24
+	const labelW, titleH = 110, 24
 	cell := g.Size*g.Scale + 2
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="13">`,
-		labelW+img.Dx(), titleH+img.Dy())
-	fmt.Fprintf(&b, `<text x="%d" y="16" font-weight="bold">%s</text>`, 4, html.EscapeString(g.Title))
-	for i, name := range g.Names {
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, titleH+i*cell+cell/2+4, html.EscapeString(name))
-	}
-	fmt.Fprintf(&b, `<image x="%d" y="%d" width="%d" height="%d" href="data:image/png;base64,%s"/>`,
-		labelW, titleH, img.Dx(), img.Dy(), base64.StdEncoding.EncodeToString(buf.Bytes()))
-	b.WriteString(`</svg>`)
-	return b.String(), nil
+	w, h := float64(labelW+img.Dx()), float64(titleH+img.Dy())
+	return Render(g.Title, px(w), px(h), func(dc plotdraw.Canvas) {
+		c := pixelCanvas{dc}
+		c.label(4, 16, g.Title, 13, true, start, color.Black)
+		for i, name := range g.Names {
+			c.label(labelW-8, float64(titleH+i*cell+cell/2+4), name, 13, false, end, color.Black)
+		}
+		at := vg.Rectangle{Min: c.point(labelW, h), Max: c.point(w, titleH)}
+		c.DrawImage(at, g.imageAt(density(dc)))
+	})
 }
 
-// ConfusionSVG draws a confusion matrix (counts[true][predicted]) as a heat map with the count
-// and the row percentage in each cell.
-func ConfusionSVG(title string, names []string, counts [][]int) string {
+// ConfusionFigure draws a confusion matrix (counts[true][predicted]) as a heat map with the
+// count and the row percentage in each cell.
+func ConfusionFigure(title string, names []string, counts [][]int) (*Figure, error) {
 	n := len(names)
-	cell, left, top := 64, 110, 60
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">`,
-		left+n*cell+10, top+n*cell+40)
-	fmt.Fprintf(&b, `<text x="4" y="16" font-size="14" font-weight="bold">%s</text>`, html.EscapeString(title))
-	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle">predicted</text>`, left+n*cell/2, top+n*cell+32)
-	for j, name := range names {
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle">%s</text>`, left+j*cell+cell/2, top-8, html.EscapeString(name))
+	if len(counts) != n {
+		return nil, fmt.Errorf("plots: confusion matrix %q has %d rows for %d class names", title, len(counts), n)
 	}
-	for i, row := range counts {
-		total := 0
-		for _, c := range row {
-			total += c
+	const cell, left, top = 64, 110, 60
+	w, h := float64(left+n*cell+10), float64(top+n*cell+40)
+	return Render(title, px(w), px(h), func(dc plotdraw.Canvas) {
+		c := pixelCanvas{dc}
+		c.label(4, 16, title, 14, true, start, color.Black)
+		c.label(float64(left+n*cell/2), float64(top+n*cell+32), "predicted", 11, false, middle, color.Black)
+		for j, name := range names {
+			c.label(float64(left+j*cell+cell/2), top-8, name, 11, false, middle, color.Black)
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, left-6, top+i*cell+cell/2+4, html.EscapeString(names[i]))
-		for j, c := range row {
-			frac := float64(c) / math.Max(float64(total), 1)
-			shade := uint8(255 - 200*frac)
-			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="rgb(%d,%d,255)" stroke="#ccc"/>`,
-				left+j*cell, top+i*cell, cell, cell, shade, shade)
-			textColor := "black"
-			if frac > 0.6 {
-				textColor = "white"
+		for i, row := range counts {
+			total := 0
+			for _, k := range row {
+				total += k
 			}
-			fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" fill="%s">%d<tspan x="%d" dy="14">%.0f%%</tspan></text>`,
-				left+j*cell+cell/2, top+i*cell+cell/2-3, textColor, c, left+j*cell+cell/2, 100*frac)
+			c.label(left-6, float64(top+i*cell+cell/2+4), names[i], 11, false, end, color.Black)
+			for j, k := range row {
+				frac := float64(k) / math.Max(float64(total), 1)
+				shade := uint8(255 - 200*frac)
+				x, y := float64(left+j*cell), float64(top+i*cell)
+				c.rect(x, y, cell, cell, color.RGBA{shade, shade, 255, 255}, color.RGBA{0xcc, 0xcc, 0xcc, 255})
+				text := color.Color(color.Black)
+				if frac > 0.6 {
+					text = color.White
+				}
+				c.label(x+cell/2, y+cell/2-3, fmt.Sprint(k), 11, false, middle, text)
+				c.label(x+cell/2, y+cell/2-3+14, fmt.Sprintf("%.0f%%", 100*frac), 11, false, middle, text)
+			}
 		}
-	}
-	b.WriteString(`</svg>`)
-	return b.String()
+	})
 }
 
-// SaveSVG writes an SVG document to path, creating its directory.
-func SaveSVG(svg, path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
+// pngSize reads the pixel size from a PNG's header.
+func pngSize(data []byte) (w, h int, err error) {
+	cfg, err := png.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return 0, 0, err
 	}
-	return os.WriteFile(path, []byte(svg), 0o644)
+	return cfg.Width, cfg.Height, nil
 }

@@ -1,16 +1,15 @@
-// Package plots draws the lessons' figures with gonum/plot and shows them as SVG in GoNB
-// (so they survive saving the notebook and need no CDN) or writes them to files for the CLI.
+// Package plots draws the lessons' figures with gonum/plot and shows them in GoNB as SVG and
+// PNG together (so every frontend shows them, trusted or not, and they survive saving the
+// notebook and need no CDN) or writes them to files for the CLI.
 package plots
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/janpfeifer/gonb/gonbui"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -64,40 +63,24 @@ func Lines(title, xLabel, yLabel string, series ...Series) (*plot.Plot, error) {
 // Color returns the i-th colour of the shared palette.
 func Color(i int) color.Color { return plotutil.Color(i) }
 
-// SVG renders p as an SVG document.
-func SVG(p *plot.Plot, w, h vg.Length) (string, error) {
-	writer, err := p.WriterTo(w, h, "svg")
-	if err != nil {
-		return "", err
+// PlotFigure draws p at the default size as a Figure (SVG and PNG).
+func PlotFigure(p *plot.Plot) (*Figure, error) {
+	name := p.Title.Text
+	if name == "" {
+		name = "plot"
 	}
-	var buf bytes.Buffer
-	if _, err := writer.WriteTo(&buf); err != nil {
-		return "", err
-	}
-	return buf.String(), nil
+	return Render(name, Width, Height, p.Draw)
 }
 
-// Show displays p in a GoNB notebook as inline SVG at the default size. Outside a notebook it
-// prints a one-line note instead, so the same code runs in tests and the CLI.
+// Show displays p in a GoNB notebook at the default size (see Figure.Show). Outside a notebook
+// it prints a one-line note instead, so the same code runs in tests and the CLI.
 func Show(p *plot.Plot) error {
-	svg, err := SVG(p, Width, Height)
+	f, err := PlotFigure(p)
 	if err != nil {
 		return err
 	}
-	ShowSVG(p.Title.Text, svg)
+	f.Show()
 	return nil
-}
-
-// ShowSVG displays an SVG document in a GoNB notebook; outside one it prints a one-line note.
-func ShowSVG(name, svg string) {
-	if !gonbui.IsNotebook {
-		fmt.Printf("[figure %q: %d bytes of SVG]\n", name, len(svg))
-		return
-	}
-	gonbui.DisplaySVG(svg)
-	// Displays travel to Jupyter asynchronously: wait for this one, or a headless run may close
-	// the cell before the figure arrives (it happened: a lesson lost its heat-maps).
-	gonbui.Sync()
 }
 
 // Save writes p to path; the format follows the extension (.svg, .png, .pdf).

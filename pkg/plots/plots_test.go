@@ -7,22 +7,6 @@ import (
 	"testing"
 )
 
-func TestLinesRendersSVGWithLegend(t *testing.T) {
-	p, err := Lines("Energy", "iteration", "E", Series{Name: "β=1", X: []float64{0, 1, 2}, Y: []float64{3, 2, 1.5}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svg, err := SVG(p, Width, Height)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"<svg", "Energy", "iteration", "β=1"} {
-		if !strings.Contains(svg, want) {
-			t.Errorf("SVG lacks %q", want)
-		}
-	}
-}
-
 func TestLinesRejectsMismatchedSeries(t *testing.T) {
 	if _, err := Lines("t", "x", "y", Series{Name: "bad", X: []float64{1, 2}, Y: []float64{1}}); err == nil ||
 		!strings.Contains(err.Error(), `"bad"`) {
