@@ -11,7 +11,8 @@ import argparse, json, os, random, time
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "hw2-q3"))
+ap.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pkg", "datasets", "p2gdata", "course"),
+                help="folder with train.tsv, valid.tsv, test.tsv (default: the course data vendored in the module)")
 ap.add_argument("--seed", type=int, default=42)
 ap.add_argument("--epochs", type=int, default=20)
 ap.add_argument("--attention", type=int, default=1)

@@ -14,6 +14,7 @@ import (
 	"github.com/dllessons/dllessons/pkg/datasets"
 	"github.com/dllessons/dllessons/pkg/lesson"
 	"github.com/dllessons/dllessons/pkg/models"
+	"github.com/dllessons/dllessons/pkg/models/torchpeer"
 	"github.com/dllessons/dllessons/pkg/plots"
 )
 
@@ -256,8 +257,13 @@ func cnnBench(args []string) error {
 		return err
 	}
 	fmt.Println("backend:", backend.Describe(b))
+	peer, err := torchpeer.Check() // fails, before any timing, where the peer cannot run fairly
+	if err != nil {
+		return err
+	}
+	fmt.Println(peer.Describe())
 	t := &lesson.Table{Title: "Train step, median ms (PyTorch: best of 1 and 2 threads)",
-		Headers: []string{"model", "batch", "Go ms", "PyTorch ms", "threads", "Go / PyTorch"}}
+		Headers: []string{"model", "batch", "Go ms", "PyTorch ms", "PyTorch threads, BLAS", "Go / PyTorch"}}
 	for _, v := range []models.CNNVariant{{BatchNorm: false}, {BatchNorm: true}} {
 		for _, batch := range []int{8, 64} {
 			goT, err := models.TimeCNNStep(b, v, batch, 3, *steps)
@@ -269,7 +275,7 @@ func cnnBench(args []string) error {
 				return err
 			}
 			t.AddRow(v.Name(), batch, fmt.Sprintf("%.1f", goT.Median.Seconds()*1000), fmt.Sprintf("%.1f", torchT.Median.Seconds()*1000),
-				torchT.Threads, fmt.Sprintf("%.2f×", goT.Median.Seconds()/torchT.Median.Seconds()))
+				torchT.Peer(), fmt.Sprintf("%.2f×", goT.Median.Seconds()/torchT.Median.Seconds()))
 		}
 	}
 	fmt.Print(t.String())

@@ -43,8 +43,7 @@ func parseS2SFlags(name string, args []string) (*s2sFlags, error) {
 	f := &s2sFlags{}
 	fs := flag.NewFlagSet("seq2seq "+name, flag.ContinueOnError)
 	fs.StringVar(&f.backend, "backend", "", "go (default) or xla; see README")
-	fs.StringVar(&f.data, "data", "", "folder with the course's train.tsv, valid.tsv, test.tsv (default: $"+datasets.P2GDataEnv+
-		", then "+datasets.CourseP2GDir+" beside the module, then the built-in CMU dictionary set; \""+datasets.BuiltinP2GName+"\" forces the latter)")
+	fs.StringVar(&f.data, "data", "", "the data: "+datasets.P2GDataChoices+" (default: $"+datasets.P2GDataEnv+", else \""+datasets.CourseP2GName+"\")")
 	fs.StringVar(&f.out, "out", "results/seq2seq", "folder for JSON results, figures, models and checkpoints")
 	fs.StringVar(&f.model, "model", "both", "vanilla, attention or both")
 	fs.IntVar(&f.epochs, "epochs", 20, "epochs (the course: 20)")

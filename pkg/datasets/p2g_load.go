@@ -2,46 +2,50 @@ package datasets
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 
 	"github.com/dllessons/dllessons/pkg/datasets/p2gdata"
+	"github.com/dllessons/dllessons/pkg/datasets/p2gdata/course"
 )
 
-// P2GDataEnv names a folder with the course's train.tsv, valid.tsv and test.tsv (or
-// BuiltinP2GName).
+// P2GDataEnv names the P2G data when --data is not given: CourseP2GName, CMUDictP2GName or a
+// folder with train.tsv, valid.tsv and test.tsv.
 const P2GDataEnv = "DLLESSONS_P2G_DATA"
 
-// BuiltinP2GName selects the built-in CMU dictionary set in LoadP2G and --data.
-const BuiltinP2GName = "builtin"
+// Names of the built-in P2G data sets in LoadP2G and --data.
+const (
+	// CourseP2GName is the course's data (WikiPron), vendored in pkg/datasets/p2gdata/course:
+	// the default.
+	CourseP2GName = "course"
+	// CMUDictP2GName is the CMU dictionary set of the same form and size (pkg/datasets/p2gdata).
+	CMUDictP2GName = "cmudict"
+	// BuiltinP2GName is the CMU dictionary set's older name, still accepted.
+	BuiltinP2GName = "builtin"
+)
 
-// CourseP2GDir is where the course data sits relative to the module root.
-const CourseP2GDir = "../shared/data/hw2-q3"
+// P2GDataChoices describes the values of --data and $DLLESSONS_P2G_DATA, for help texts.
+const P2GDataChoices = `"` + CourseP2GName + `" (the course's WikiPron data, built in; the default), "` +
+	CMUDictP2GName + `" (the built-in CMU dictionary set) or a folder with train.tsv, valid.tsv, test.tsv`
 
-// LoadP2G loads the P2G data: from dir if given, else from $DLLESSONS_P2G_DATA, else from
-// ../shared/data/hw2-q3 beside the module root, else the built-in CMU dictionary set.
-// An explicitly named folder that is missing or broken is an error, never a silent fallback.
-// The name BuiltinP2GName asks for the built-in set even where the course data exists.
-func LoadP2G(dir string) (*P2GData, error) {
-	if dir == "" {
-		dir = os.Getenv(P2GDataEnv)
+// LoadP2G loads the P2G data named by name, else by $DLLESSONS_P2G_DATA, else the course data
+// built into the module. A name is CourseP2GName, CMUDictP2GName (or BuiltinP2GName) or a
+// folder; a folder that is missing or broken is an error, never a silent fallback. Nothing
+// outside the module is read unless a folder is named.
+func LoadP2G(name string) (*P2GData, error) {
+	if name == "" {
+		name = os.Getenv(P2GDataEnv)
 	}
-	if dir == BuiltinP2GName {
+	switch name {
+	case "", CourseP2GName:
+		return CourseP2G()
+	case CMUDictP2GName, BuiltinP2GName:
 		return BuiltinP2G()
 	}
-	if dir != "" {
-		return loadP2GFolder(dir)
-	}
-	if course := courseP2GDir(); course != "" {
-		d, err := loadP2GFolder(course)
-		if err == nil {
-			d.Source = CourseP2GDir + " (beside the module root)" // no machine path in reports
-		}
-		return d, err
-	}
-	return BuiltinP2G()
+	return loadP2GFolder(name)
 }
 
 func loadP2GFolder(dir string) (*P2GData, error) {
@@ -52,37 +56,43 @@ func loadP2GFolder(dir string) (*P2GData, error) {
 	return NewP2GData(dir, "course", train, valid, test), nil
 }
 
+// CourseP2G loads the course's data (WikiPron, from Wiktionary) embedded in the module.
+func CourseP2G() (*P2GData, error) {
+	splits, err := embeddedP2GSplits(course.Files, "built-in:p2gdata/course/")
+	if err != nil {
+		return nil, err
+	}
+	return NewP2GData("course data hw2-q3 (WikiPron, built in: pkg/datasets/p2gdata/course)", "course",
+		splits[0], splits[1], splits[2]), nil
+}
+
 // BuiltinP2G loads the embedded CMU-dictionary data set.
 func BuiltinP2G() (*P2GData, error) {
-	var splits [3]*P2GSplit
-	for i, file := range P2GSplitFiles {
-		f, err := p2gdata.Files.Open(file)
-		if err != nil {
-			return nil, err
-		}
-		path := "built-in:p2gdata/" + file
-		examples, err := ParseP2G(f, path)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		splits[i] = &P2GSplit{Name: strings.TrimSuffix(file, ".tsv"), Path: path, Examples: examples}
+	splits, err := embeddedP2GSplits(p2gdata.Files, "built-in:p2gdata/")
+	if err != nil {
+		return nil, err
 	}
 	return NewP2GData("built-in CMU Pronouncing Dictionary (festlex-cmu), converted to IPA", "cmudict",
 		splits[0], splits[1], splits[2]), nil
 }
 
-// courseP2GDir returns ../shared/data/hw2-q3 beside the module root if it holds train.tsv.
-func courseP2GDir() string {
-	root := ModuleRoot()
-	if root == "" {
-		return ""
+// embeddedP2GSplits parses train, valid and test from an embedded folder; prefix names them in
+// messages.
+func embeddedP2GSplits(files fs.FS, prefix string) ([3]*P2GSplit, error) {
+	var splits [3]*P2GSplit
+	for i, file := range P2GSplitFiles {
+		f, err := files.Open(file)
+		if err != nil {
+			return splits, err
+		}
+		examples, err := ParseP2G(f, prefix+file)
+		f.Close()
+		if err != nil {
+			return splits, err
+		}
+		splits[i] = &P2GSplit{Name: strings.TrimSuffix(file, ".tsv"), Path: prefix + file, Examples: examples}
 	}
-	dir := filepath.Clean(filepath.Join(root, CourseP2GDir))
-	if _, err := os.Stat(filepath.Join(dir, P2GSplitFiles[0])); err != nil {
-		return ""
-	}
-	return dir
+	return splits, nil
 }
 
 // ModuleRoot finds the dllessons module root: upwards from the working directory, else from

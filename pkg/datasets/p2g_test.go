@@ -155,26 +155,8 @@ func TestBuiltinP2GHasTheCourseSizes(t *testing.T) {
 	}
 }
 
-func TestLoadP2GFindsTheCourseDataBesideTheModule(t *testing.T) {
-	root := ModuleRoot()
-	if root == "" {
-		t.Fatal("module root not found")
-	}
-	if _, err := os.Stat(filepath.Join(root, CourseP2GDir, "train.tsv")); err != nil {
-		t.Skip("course data not present:", err)
-	}
-	t.Setenv(P2GDataEnv, "")
-	d, err := LoadP2G("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Kind != "course" || d.Train.Len() != 10000 || d.Train.Examples[0].Spelling != "chaplet" {
-		t.Errorf("got %s", d.Describe())
-	}
-}
-
 func TestLoadP2GBuiltinByEnvironment(t *testing.T) {
-	t.Setenv(P2GDataEnv, BuiltinP2GName)
+	t.Setenv(P2GDataEnv, BuiltinP2GName) // the older name of "cmudict"
 	d, err := LoadP2G("")
 	if err != nil || d.Kind != "cmudict" {
 		t.Fatalf("kind %v, error %v", d, err)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dllessons/dllessons/pkg/backend"
+	"github.com/dllessons/dllessons/pkg/models/torchpeer"
 )
 
 // BenchmarkCNNTrainStepVsPyTorch times a train step of both variants at batch 8 and 64 and
@@ -13,9 +14,7 @@ import (
 //
 //	GOEXPERIMENT=simd go test ./pkg/models -run '^$' -bench CNNTrainStepVsPyTorch -benchtime 1x
 func BenchmarkCNNTrainStepVsPyTorch(b *testing.B) {
-	if err := TorchPeerAvailable(); err != nil {
-		b.Skip(err)
-	}
+	requireTorchPeer(b)
 	be := backend.MustDefault()
 	for _, variant := range []CNNVariant{{false}, {true}} {
 		for _, batch := range []int{8, 64} {
@@ -35,14 +34,25 @@ func BenchmarkCNNTrainStepVsPyTorch(b *testing.B) {
 				b.ReportMetric(goT.Median.Seconds()*1000, "go-ms/step")
 				b.ReportMetric(torchT.Median.Seconds()*1000, "torch-ms/step")
 				b.ReportMetric(ratio, "x-torch")
-				fmt.Printf("%-7s batch %-3d  Go %7.1f ms (min %6.1f)  PyTorch %7.1f ms (%d threads)  ratio %.2f×\n",
-					variant.Name(), batch, ms(goT.Median), ms(goT.Min), ms(torchT.Median), torchT.Threads, ratio)
+				fmt.Printf("%-7s batch %-3d  Go %7.1f ms (min %6.1f)  PyTorch %7.1f ms (%s)  ratio %.2f×\n",
+					variant.Name(), batch, ms(goT.Median), ms(goT.Min), ms(torchT.Median), torchT.Peer(), ratio)
 			})
 		}
 	}
 }
 
 func ms(d interface{ Seconds() float64 }) float64 { return d.Seconds() * 1000 }
+
+// requireTorchPeer fails the benchmark — never skips it — when the PyTorch peer cannot run or
+// would run on a reference BLAS, and prints which interpreter, torch and BLAS it uses.
+func requireTorchPeer(b *testing.B) {
+	b.Helper()
+	r, err := torchpeer.Check()
+	if err != nil {
+		b.Fatal(err)
+	}
+	fmt.Println(r.Describe())
+}
 
 // BenchmarkCNNTrainStep times the train step alone (for profiling: -cpuprofile).
 func BenchmarkCNNTrainStep(b *testing.B) {

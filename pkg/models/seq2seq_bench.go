@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/compute"
 
 	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/models/torchpeer"
 )
 
 // Seq2SeqBenchLen is the source and target length of the timed batches: the PyTorch peer's
@@ -82,10 +83,10 @@ type Seq2SeqBench struct {
 }
 
 func (r Seq2SeqBench) String() string {
-	return fmt.Sprintf("attention train step, batch %d, %d+%d steps: GoMLX %.1f ms, PyTorch %.1f ms (%d threads) → ratio %.2f× (target ≤ 1.5×); "+
+	return fmt.Sprintf("attention train step, batch %d, %d+%d steps: GoMLX %.1f ms, PyTorch %.1f ms (%s) → ratio %.2f× (target ≤ 1.5×); "+
 		"fastest steps %.1f vs %.1f ms → %.2f×\n"+
 		"greedy decoding of the %d test words: %.2f s, %.0f words/s (target < 2 s)",
-		r.Batch, Seq2SeqBenchLen, Seq2SeqBenchLen, millis(r.GoMLX.Median), millis(r.Torch.Median), r.Torch.Threads, r.Ratio,
+		r.Batch, Seq2SeqBenchLen, Seq2SeqBenchLen, millis(r.GoMLX.Median), millis(r.Torch.Median), r.Torch.Peer(), r.Ratio,
 		millis(r.GoMLX.Min), millis(r.Torch.Min), r.MinRatio,
 		r.TestWords, r.GreedySeconds, r.GreedyWordsPerSecond)
 }
@@ -99,6 +100,9 @@ func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisec
 // max_len).
 func RunSeq2SeqBench(backend compute.Backend, data *datasets.P2GData, batch int) (Seq2SeqBench, error) {
 	r := Seq2SeqBench{Batch: batch, TestWords: data.Test.Len()}
+	if _, err := torchpeer.Check(); err != nil { // before any GoMLX work
+		return r, err
+	}
 	for round := range 2 {
 		torch, err := TimeTorchSeq2Seq(true, batch, 20, 1, 2)
 		if err != nil {

@@ -13,9 +13,7 @@ import (
 //
 //	GOEXPERIMENT=simd go test ./pkg/models -run '^$' -bench Seq2SeqVsPyTorch -benchtime 1x
 func BenchmarkSeq2SeqVsPyTorch(b *testing.B) {
-	if err := TorchPeerAvailable(); err != nil {
-		b.Skip(err)
-	}
+	requireTorchPeer(b)
 	data, err := datasets.LoadP2G("")
 	if err != nil {
 		b.Fatal(err)
