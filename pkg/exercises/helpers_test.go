@@ -2,6 +2,7 @@ package exercises
 
 import (
 	"io"
+	"math/rand/v2"
 	"os"
 	"testing"
 )
@@ -24,3 +25,5 @@ func captureStdout(t *testing.T, f func()) string {
 	}
 	return string(out)
 }
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 1)) }

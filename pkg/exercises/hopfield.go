@@ -68,7 +68,7 @@ func hopfieldCheck[T any](c checker[T], f, ref func(X [][]float64, beta float64,
 			run:   func() T { return f(copyMat(X), beta, copyVec(q)) },
 		})
 	}
-	return c.run(trials, " (one pattern, β·z up to 1500, β = 0.001 and random instances)")
+	return c.run(trials, " (one pattern, a β·Xq that overflows a naive exp, β = 0.001 and random instances)")
 }
 
 // CheckEnergy checks E(q) = −lse(β, Xq) + ½qᵀq + β⁻¹ log N + ½M² against hopfield.Energy.
