@@ -157,14 +157,16 @@ func CheckIm2Col(im2col func(img [][][]float64) [][]float64) Result {
 
 // bnOut is what a batch-norm forward pass returns, for comparison.
 type bnOut struct {
-	y             [][]float64
+	y              [][]float64
 	mean, variance []float64
 }
 
 // CheckBatchNorm checks the training-mode batch-norm forward pass with running statistics.
 func CheckBatchNorm(bn func(x [][]float64, gamma, beta, runMean, runVar []float64) (y [][]float64, newMean, newVar []float64)) Result {
 	c := checker[bnOut]{id: "3.3", title: "batch norm forward with running statistics",
-		same: func(a, b bnOut) bool { return closeMat(a.y, b.y) && closeVec(a.mean, b.mean) && closeVec(a.variance, b.variance) },
+		same: func(a, b bnOut) bool {
+			return closeMat(a.y, b.y) && closeVec(a.mean, b.mean) && closeVec(a.variance, b.variance)
+		},
 		show: func(o bnOut) string {
 			return fmt.Sprintf("y = %s, running mean = %s, running var = %s", showMat(o.y), showVec(o.mean), showVec(o.variance))
 		},

@@ -228,10 +228,10 @@ func CheckBeamStep(step func(beams []Beam, logProbs [][]float64, width, eos int)
 		hint: "every unfinished beam proposes each token with score + log p(token); a finished beam proposes itself once, unchanged; keep the width highest scores, best first (copy the token slices: beams share no memory)."}
 	rng := rand.New(rand.NewPCG(44, 1))
 	type input struct {
-		beams    []Beam
-		lp       [][]float64
-		width    int
-		eos      int
+		beams []Beam
+		lp    [][]float64
+		width int
+		eos   int
 	}
 	logs := func(ps ...float64) []float64 {
 		out := make([]float64, len(ps))
