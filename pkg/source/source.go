@@ -11,6 +11,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"html"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -228,7 +229,9 @@ func Show(pkgDir string, names ...string) {
 }
 
 // SideBySide displays two declarations next to each other (pkgA's nameA left, pkgB's nameB
-// right) so that they can be compared line by line; narrow screens wrap them one below the other.
+// right) so that they can be compared line by line. The two columns are an HTML table of plain
+// <pre> blocks inside the Markdown output: renderers do not parse Markdown inside HTML cells (so
+// these blocks are not highlighted), and tables, <pre> and <code> survive every sanitiser.
 func SideBySide(pkgA, nameA, pkgB, nameB string) {
 	a, errA := Find(pkgA, nameA)
 	b, errB := Find(pkgB, nameB)
@@ -240,8 +243,17 @@ func SideBySide(pkgA, nameA, pkgB, nameB string) {
 		fmt.Print(a.Markdown(), b.Markdown())
 		return
 	}
-	// Markdown inside an HTML table: the blank lines let Markdown renderers highlight each block.
-	gonbui.DisplayMarkdown(fmt.Sprintf("<table><tr>\n<td valign=\"top\">\n\n%s\n</td>\n<td valign=\"top\">\n\n%s\n</td>\n</tr></table>\n",
-		a.Markdown(), b.Markdown()))
+	gonbui.DisplayMarkdown(sideBySideHTML(a, b))
 	gonbui.Sync()
+}
+
+func sideBySideHTML(snippets ...Snippet) string {
+	var b strings.Builder
+	b.WriteString("<table><tr>")
+	for _, s := range snippets {
+		fmt.Fprintf(&b, `<td style="vertical-align: top; text-align: left"><code>%s</code><pre><code class="language-go">%s</code></pre></td>`,
+			html.EscapeString(s.Caption()), html.EscapeString(s.Code))
+	}
+	b.WriteString("</tr></table>\n")
+	return b.String()
 }

@@ -139,3 +139,11 @@ func snippetCalls(t *testing.T, path string) [][]string {
 	}
 	return calls
 }
+
+func TestSideBySideEscapesCode(t *testing.T) {
+	a := Snippet{File: "pkg/x/a.go", Name: "Less", Kind: "func", Code: "func Less(a, b int) bool { return a < b && b > 0 }"}
+	got := sideBySideHTML(a, a)
+	if strings.Count(got, "<td") != 2 || !strings.Contains(got, "a &lt; b &amp;&amp; b &gt; 0") || !strings.Contains(got, "pkg/x/a.go · func Less") {
+		t.Errorf("side by side: %s", got)
+	}
+}
