@@ -148,26 +148,25 @@ func receiverName(expr ast.Expr) string {
 // extract returns the node's text with its doc comment, exactly as in the file.
 func extract(fset *token.FileSet, src []byte, node ast.Node) string {
 	start := node.Pos()
-	switch d := node.(type) {
-	case *ast.FuncDecl:
-		if d.Doc != nil {
-			start = d.Doc.Pos()
-		}
-	case *ast.GenDecl:
-		if d.Doc != nil {
-			start = d.Doc.Pos()
-		}
-	case *ast.TypeSpec:
-		if d.Doc != nil {
-			start = d.Doc.Pos()
-		}
-	case *ast.ValueSpec:
-		if d.Doc != nil {
-			start = d.Doc.Pos()
-		}
+	if doc := docOf(node); doc != nil {
+		start = doc.Pos()
 	}
 	from, to := fset.Position(start).Offset, fset.Position(node.End()).Offset
 	return string(bytes.TrimRight(src[from:to], "\n"))
+}
+
+func docOf(node ast.Node) *ast.CommentGroup {
+	switch d := node.(type) {
+	case *ast.FuncDecl:
+		return d.Doc
+	case *ast.GenDecl:
+		return d.Doc
+	case *ast.TypeSpec:
+		return d.Doc
+	case *ast.ValueSpec:
+		return d.Doc
+	}
+	return nil
 }
 
 // Root finds the module's root folder: DLLESSONS_ROOT if set, else the folder this package was
