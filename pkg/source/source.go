@@ -170,21 +170,26 @@ func docOf(node ast.Node) *ast.CommentGroup {
 }
 
 // Root finds the module's root folder: DLLESSONS_ROOT if set, else the folder this package was
-// compiled from (notebooks build against the working copy), else the parent of the notebook
-// folder ($GONB_DIR/..), else the nearest parent of the working directory with the module's go.mod.
+// compiled from (notebooks build against the working copy), else the nearest folder above the
+// notebook's ($GONB_DIR) or the working directory that holds the module's go.mod.
 func Root() (string, error) {
-	var candidates []string
-	if dir := os.Getenv("DLLESSONS_ROOT"); dir != "" {
-		candidates = append(candidates, dir)
-	}
+	compiledFrom := ""
 	if _, file, _, ok := runtime.Caller(0); ok {
-		candidates = append(candidates, filepath.Join(filepath.Dir(file), "..", ".."))
+		compiledFrom = filepath.Join(filepath.Dir(file), "..", "..")
 	}
-	if dir := os.Getenv("GONB_DIR"); dir != "" {
-		candidates = append(candidates, filepath.Join(dir, ".."))
-	}
-	if wd, err := os.Getwd(); err == nil {
-		for dir := wd; ; dir = filepath.Dir(dir) {
+	wd, _ := os.Getwd()
+	return findRoot(os.Getenv("DLLESSONS_ROOT"), compiledFrom, os.Getenv("GONB_DIR"), wd)
+}
+
+// findRoot returns the first of the folders given, or of the parents of the last two, that is
+// the module's root. Empty arguments are skipped.
+func findRoot(explicit, compiledFrom, notebookDir, wd string) (string, error) {
+	candidates := []string{explicit, compiledFrom}
+	for _, start := range []string{notebookDir, wd} {
+		if start == "" {
+			continue
+		}
+		for dir := filepath.Clean(start); ; dir = filepath.Dir(dir) {
 			candidates = append(candidates, dir)
 			if dir == filepath.Dir(dir) {
 				break
@@ -192,7 +197,7 @@ func Root() (string, error) {
 		}
 	}
 	for _, dir := range candidates {
-		if isModuleRoot(dir) {
+		if dir != "" && isModuleRoot(dir) {
 			return filepath.Clean(dir), nil
 		}
 	}

@@ -147,3 +147,17 @@ func TestSideBySideEscapesCode(t *testing.T) {
 		t.Errorf("side by side: %s", got)
 	}
 }
+
+func TestRootFromANotebookFolderBelowTheModule(t *testing.T) {
+	root, err := Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	edition := filepath.Join(root, "out", "student", "src") // an edition's folder, two levels down
+	if got, err := findRoot("", "", edition, t.TempDir()); err != nil || got != root {
+		t.Errorf("from the notebook folder: %q, %v; want %q", got, err, root)
+	}
+	if _, err := findRoot("", "", "", t.TempDir()); err == nil || !strings.Contains(err.Error(), "set DLLESSONS_ROOT") {
+		t.Errorf("outside the module: %v, want advice to set DLLESSONS_ROOT", err)
+	}
+}
