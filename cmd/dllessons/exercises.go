@@ -23,6 +23,10 @@ func runExercises(args []string) error {
 	if len(args) == 0 {
 		return fmt.Errorf("%s", exercisesUsage)
 	}
+	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Println(exercisesUsage)
+		return nil
+	}
 	if args[0] == "verify" {
 		return verifyEdition(args[1:])
 	}
