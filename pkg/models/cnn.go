@@ -239,8 +239,8 @@ func (m *CNN) LogProbs(images *Node, training bool) *Node {
 	return LogSoftmax(x, -1)
 }
 
-// conv3x3 is a 3×3, stride 1, zero-padding 1 convolution of x [b, h, w, cin] as im2col: the 9
-// shifted views are concatenated on the channel axis and multiplied by the [9·cin, cout] kernel.
+// conv3x3 is a 3×3, stride 1, zero-padding 1 convolution of x [b, h, w, cin] as im2col: each
+// pixel's 9 neighbours become one row of 9·cin numbers (Im2Col3x3), multiplied by the kernel.
 func (m *CNN) conv3x3(scope string, x *Node) *Node {
 	g := x.Graph()
 	dims := x.Shape().Dimensions
