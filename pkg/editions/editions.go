@@ -208,10 +208,11 @@ func Build(srcDir, outDir string, ed Edition) ([]string, error) {
 
 // moduleFrom is the module root (the parent of srcDir, as the lessons assume) relative to outDir.
 func moduleFrom(srcDir, outDir string) (string, error) {
-	root, err := filepath.Abs(filepath.Join(srcDir, ".."))
+	src, err := filepath.Abs(srcDir)
 	if err != nil {
 		return "", err
 	}
+	root := filepath.Dir(src)
 	out, err := filepath.Abs(outDir)
 	if err != nil {
 		return "", err

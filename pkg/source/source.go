@@ -175,7 +175,7 @@ func docOf(node ast.Node) *ast.CommentGroup {
 func Root() (string, error) {
 	compiledFrom := ""
 	if _, file, _, ok := runtime.Caller(0); ok {
-		compiledFrom = filepath.Join(filepath.Dir(file), "..", "..")
+		compiledFrom = filepath.Dir(filepath.Dir(filepath.Dir(file))) // pkg/source/source.go → module root
 	}
 	wd, _ := os.Getwd()
 	return findRoot(os.Getenv("DLLESSONS_ROOT"), compiledFrom, os.Getenv("GONB_DIR"), wd)
