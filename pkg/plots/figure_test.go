@@ -153,7 +153,7 @@ func TestConfusionFigureShowsCountsAndRowPercentages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img := checkFigure(t, f, "cm", "3", "75%", "25%", "100%", "predicted")
+	img := checkFigure(t, f, "cm", "3", "75%", "25%", "100%", "predicted →", "true ↓")
 	// The cell (y, y) holds 100%: filled with the darkest shade, rgb(55, 55, 255).
 	if r, g, b, _ := img.At(PNGDensity*(110+64+4), PNGDensity*(60+64+4)).RGBA(); r>>8 != 55 || g>>8 != 55 || b>>8 != 255 {
 		t.Errorf("the full cell's colour is %d,%d,%d, want 55,55,255", r>>8, g>>8, b>>8)
@@ -189,7 +189,20 @@ func TestEnergyMapFigure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFigure(t, f, "bowl", "stored patterns")
+	checkFigure(t, f, "bowl", "stored patterns", "energy E(q)")
+}
+
+func TestAttentionFigureFitsTheNotebookAndHasAColourBar(t *testing.T) {
+	m := AttentionMap{Title: "word", Phones: []string{"a", "b", "c", "d", "e", "f", "g", "h"}, Output: []string{"w", "o", "r", "d"},
+		Weights: [][]float32{{1}, {0, 1}, {0, 0, 1}, {0, 0, 0, 1}}}
+	f, err := AttentionFigure("six maps", m, m, m, m, m, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, f, "weight α", "0", "0.5", "1")
+	if f.Width > MaxFigureWidth {
+		t.Errorf("six maps are %d CSS pixels wide, want at most %d (a notebook's width)", f.Width, MaxFigureWidth)
+	}
 }
 
 func TestFigureSaveAndLoad(t *testing.T) {
