@@ -111,6 +111,10 @@ var rightMargin = px(12)
 // hides data; p's own legend placement (Top, Left, offsets) is ignored.
 func drawPlot(p *plot.Plot) func(draw.Canvas) {
 	return func(c draw.Canvas) {
+		if p.BackgroundColor != nil { // the whole figure, not only the plot's part of it
+			c.SetColor(p.BackgroundColor)
+			c.Fill(c.Rectangle.Path())
+		}
 		plotC, legendC, ok := plotLayout(p, c)
 		if !ok {
 			p.Draw(plotC)

@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 	"os"
@@ -113,4 +114,19 @@ func simulatedDistance(m [3][3]float64, a, b color.Color) float64 {
 	}
 	x, y := see(a), see(b)
 	return math.Sqrt((x[0]-y[0])*(x[0]-y[0]) + (x[1]-y[1])*(x[1]-y[1]) + (x[2]-y[2])*(x[2]-y[2]))
+}
+
+func TestPlotFigureFillsTheLegendColumnToo(t *testing.T) {
+	p, err := Lines("bg", "x", "y", Series{Name: "a long series name", X: []float64{0, 1}, Y: []float64{0, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := PlotFigure(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := fmt.Sprintf("M0,0L%g,0L%g,%gL0,%gZ\" style=\"fill:#FFFFFF\"", Width.Points(), Width.Points(), Height.Points(), Height.Points())
+	if !strings.Contains(string(f.SVG), full) {
+		t.Error("the SVG's white background does not cover the whole figure (a dark viewer would show the legend column dark)")
+	}
 }
