@@ -49,11 +49,15 @@ func (g *ImageGrid) imageAt(density int) image.Image {
 	return img
 }
 
+// gridLabelWidth is the room for the class names, in CSS pixels: with eight 48-pixel images
+// at scale 2 per row the figure stays within MaxFigureWidth.
+const gridLabelWidth = 96
+
 // Figure draws the grid with the class names on the left. The PNG gets the images at its own
 // pixel density, so they are copied pixel for pixel, never blurred by scaling.
 func (g *ImageGrid) Figure() (*Figure, error) {
 	img := g.Image().Bounds()
-	const labelW, titleH = 110, 24
+	const labelW, titleH = gridLabelWidth, 24
 	cell := g.Size*g.Scale + 2
 	w, h := float64(labelW+img.Dx()), float64(titleH+img.Dy())
 	return Render(g.Title, px(w), px(h), func(dc plotdraw.Canvas) {
