@@ -10,7 +10,6 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/vg"
 )
 
 // Report gathers the numbers of the two Hopfield lessons; the CLI writes it as JSON.
@@ -160,12 +159,7 @@ func RetrievalFigure(rs []Retrieval) (*plot.Plot, error) {
 		exact.X, exact.Y = append(exact.X, lb), append(exact.Y, r.Exact)
 		nearest.X, nearest.Y = append(nearest.X, lb), append(nearest.Y, r.Nearest)
 	}
-	p, err := plots.Lines("Retrieval of corrupted patterns vs β", "log₁₀ β", "share of queries", exact, nearest)
-	if err != nil {
-		return nil, err
-	}
-	p.Legend.Top = false // bottom right: the curves sit at 0 on the left and at 1 on the right
-	return p, nil
+	return plots.Lines("Retrieval of corrupted patterns vs β", "log₁₀ β", "share of queries", exact, nearest)
 }
 
 // NearestDistances is, for each state of the trajectory, the distance to the closest stored
@@ -233,13 +227,7 @@ func (s Stacked) Figure() (*plot.Plot, error) {
 		}
 		series[i] = plots.Series{Name: fmt.Sprintf("β = %.3g", s.Betas[i]), X: xs, Y: d}
 	}
-	p, err := plots.Lines("Distance to the nearest stored pattern after each update", "updates (attention steps)", "distance", series...)
-	if err != nil {
-		return nil, err
-	}
-	// Lower right, lifted: the curves end either near zero or high up, rarely in between.
-	p.Legend.Top, p.Legend.YOffs = false, vg.Points(50)
-	return p, nil
+	return plots.Lines("Distance to the nearest stored pattern after each update", "updates (attention steps)", "distance", series...)
 }
 
 // GradientCheckTable compares the closed-form and the autodiff gradients of E₂ and of E, in

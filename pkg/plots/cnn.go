@@ -49,11 +49,15 @@ func (g *ImageGrid) imageAt(density int) image.Image {
 	return img
 }
 
+// gridLabelWidth is the room for the class names, in CSS pixels: with eight 48-pixel images
+// at scale 2 per row the figure stays within MaxFigureWidth.
+const gridLabelWidth = 96
+
 // Figure draws the grid with the class names on the left. The PNG gets the images at its own
 // pixel density, so they are copied pixel for pixel, never blurred by scaling.
 func (g *ImageGrid) Figure() (*Figure, error) {
 	img := g.Image().Bounds()
-	const labelW, titleH = 110, 24
+	const labelW, titleH = gridLabelWidth, 24
 	cell := g.Size*g.Scale + 2
 	w, h := float64(labelW+img.Dx()), float64(titleH+img.Dy())
 	return Render(g.Title, px(w), px(h), func(dc plotdraw.Canvas) {
@@ -68,18 +72,20 @@ func (g *ImageGrid) Figure() (*Figure, error) {
 }
 
 // ConfusionFigure draws a confusion matrix (counts[true][predicted]) as a heat map with the
-// count and the row percentage in each cell.
+// count and the row percentage in each cell; rows are labelled true, columns predicted.
 func ConfusionFigure(title string, names []string, counts [][]int) (*Figure, error) {
 	n := len(names)
 	if len(counts) != n {
 		return nil, fmt.Errorf("plots: confusion matrix %q has %d rows for %d class names", title, len(counts), n)
 	}
 	const cell, left, top = 64, 110, 60
-	w, h := float64(left+n*cell+10), float64(top+n*cell+40)
+	w, h := float64(left+n*cell+10), float64(top+n*cell+10)
 	return Render(title, px(w), px(h), func(dc plotdraw.Canvas) {
 		c := pixelCanvas{dc}
 		c.label(4, 16, title, 14, true, start, color.Black)
-		c.label(float64(left+n*cell/2), float64(top+n*cell+32), "predicted", 11, false, middle, color.Black)
+		// Rows are the true classes, columns the predictions: say so where the names start.
+		c.label(left, 38, "predicted →", 11, true, start, color.Black)
+		c.label(left-6, top-8, "true ↓", 11, true, end, color.Black)
 		for j, name := range names {
 			c.label(float64(left+j*cell+cell/2), top-8, name, 11, false, middle, color.Black)
 		}

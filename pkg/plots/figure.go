@@ -72,7 +72,7 @@ func paintSafely(paint func(draw.Canvas), canvases ...vg.CanvasSizer) (err error
 // them still picks a sans-serif (or serif) face instead of its default.
 func withGenericFonts(svg []byte) []byte {
 	s := strings.NewReplacer(
-		"font-family:Liberation Sans;", "font-family:'Liberation Sans',Arial,sans-serif;",
+		"font-family:Liberation Sans;", "font-family:'Liberation Sans',Arial,Helvetica,'DejaVu Sans',sans-serif;",
 		"font-family:Liberation Serif;", "font-family:'Liberation Serif','Times New Roman',serif;",
 		"font-family:Liberation Mono;", "font-family:'Liberation Mono',monospace;",
 	).Replace(string(svg))

@@ -129,7 +129,7 @@ func TestImageGridFigureCopiesImagesPixelForPixel(t *testing.T) {
 		t.Fatal(err)
 	}
 	img := checkFigure(t, f, "grid", "a", "b")
-	// The first cell starts at (110, 24) CSS pixels and is 8 wide: each image pixel is 2×2 CSS
+	// The first cell starts at (gridLabelWidth, 24) CSS pixels and is 8 wide: each image pixel is 2×2 CSS
 	// pixels, so PNGDensity*2 PNG pixels a side, all of one colour.
 	const side = PNGDensity * 2
 	for y := range 4 * side {
@@ -138,12 +138,23 @@ func TestImageGridFigureCopiesImagesPixelForPixel(t *testing.T) {
 			if (x/side+y/side)%2 == 1 {
 				want = color.RGBA{0, 0, 255, 255}
 			}
-			if got := color.RGBAModel.Convert(img.At(PNGDensity*110+x, PNGDensity*24+y)); got != want {
+			if got := color.RGBAModel.Convert(img.At(PNGDensity*gridLabelWidth+x, PNGDensity*24+y)); got != want {
 				t.Fatalf("PNG pixel (%d, %d) of the first image is %v, want %v", x, y, got, want)
 			}
 		}
 	}
-	if r, g, b, _ := img.At(PNGDensity*(110+10)+1, PNGDensity*(24+10)+1).RGBA(); r>>8 != 255 || g>>8 != 255 || b>>8 != 255 {
+	wide := &ImageGrid{Title: "wide", Names: []string{"T-shirt/top"}, Rows: [][][]uint8{make([][]uint8, 8)}, Size: 48, Scale: 2}
+	for i := range wide.Rows[0] {
+		wide.Rows[0][i] = make([]uint8, 48*48*3)
+	}
+	wf, err := wide.Figure()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wf.Width > MaxFigureWidth {
+		t.Errorf("eight 48-pixel images at scale 2 make a figure %d CSS pixels wide, want at most %d", wf.Width, MaxFigureWidth)
+	}
+	if r, g, b, _ := img.At(PNGDensity*(gridLabelWidth+10)+1, PNGDensity*(24+10)+1).RGBA(); r>>8 != 255 || g>>8 != 255 || b>>8 != 255 {
 		t.Error("the missing image in row b should stay white")
 	}
 }
@@ -153,7 +164,7 @@ func TestConfusionFigureShowsCountsAndRowPercentages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img := checkFigure(t, f, "cm", "3", "75%", "25%", "100%", "predicted")
+	img := checkFigure(t, f, "cm", "3", "75%", "25%", "100%", "predicted →", "true ↓")
 	// The cell (y, y) holds 100%: filled with the darkest shade, rgb(55, 55, 255).
 	if r, g, b, _ := img.At(PNGDensity*(110+64+4), PNGDensity*(60+64+4)).RGBA(); r>>8 != 55 || g>>8 != 55 || b>>8 != 255 {
 		t.Errorf("the full cell's colour is %d,%d,%d, want 55,55,255", r>>8, g>>8, b>>8)
@@ -189,7 +200,20 @@ func TestEnergyMapFigure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFigure(t, f, "bowl", "stored patterns")
+	checkFigure(t, f, "bowl", "stored patterns", "energy E(q)")
+}
+
+func TestAttentionFigureFitsTheNotebookAndHasAColourBar(t *testing.T) {
+	m := AttentionMap{Title: "word", Phones: []string{"a", "b", "c", "d", "e", "f", "g", "h"}, Output: []string{"w", "o", "r", "d"},
+		Weights: [][]float32{{1}, {0, 1}, {0, 0, 1}, {0, 0, 0, 1}}}
+	f, err := AttentionFigure("six maps", m, m, m, m, m, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, f, "weight α", "0", "0.5", "1")
+	if f.Width > MaxFigureWidth {
+		t.Errorf("six maps are %d CSS pixels wide, want at most %d (a notebook's width)", f.Width, MaxFigureWidth)
+	}
 }
 
 func TestFigureSaveAndLoad(t *testing.T) {

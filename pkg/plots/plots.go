@@ -11,11 +11,17 @@ import (
 	"strings"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
+
+func init() {
+	// Sans-serif text: the SVGs name Liberation Sans with Arial, DejaVu Sans and sans-serif after it
+	// (withGenericFonts), faces that any viewer has something close to.
+	plot.DefaultFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+}
 
 // Default figure size.
 var (
@@ -46,9 +52,9 @@ func Lines(title, xLabel, yLabel string, series ...Series) (*plot.Plot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("plots: series %q: %w", s.Name, err)
 		}
-		line.Color = plotutil.Color(i)
-		line.Dashes = plotutil.Dashes(0)
-		points.Color = plotutil.Color(i)
+		line.Color = Color(i)
+		line.Width = vg.Points(1.5)
+		points.Color = Color(i)
 		points.Shape = draw.CircleGlyph{}
 		points.Radius = vg.Points(1.5)
 		p.Add(line, points)
@@ -57,19 +63,89 @@ func Lines(title, xLabel, yLabel string, series ...Series) (*plot.Plot, error) {
 		}
 	}
 	p.Legend.Top = true
+	setLegendStyle(p)
 	return p, nil
 }
 
-// Color returns the i-th colour of the shared palette.
-func Color(i int) color.Color { return plotutil.Color(i) }
+// setLegendStyle gives p's legend the tick labels' size and some room between entries.
+func setLegendStyle(p *plot.Plot) {
+	p.Legend.TextStyle.Font.Size = p.X.Tick.Label.Font.Size
+	p.Legend.Padding = px(4)
+}
 
-// PlotFigure draws p at the default size as a Figure (SVG and PNG).
+// Palette is the shared palette: Okabe and Ito's eight colours ("Color Universal Design",
+// 2002), which stay distinct with every common colour-vision deficiency, ordered so the first
+// ones contrast most on white. Yellow comes last: it is faint on white.
+var Palette = []color.RGBA{
+	{0x00, 0x72, 0xB2, 0xff}, // blue
+	{0xD5, 0x5E, 0x00, 0xff}, // vermillion
+	{0x00, 0x9E, 0x73, 0xff}, // bluish green
+	{0xCC, 0x79, 0xA7, 0xff}, // reddish purple
+	{0xE6, 0x9F, 0x00, 0xff}, // orange
+	{0x56, 0xB4, 0xE9, 0xff}, // sky blue
+	{0x00, 0x00, 0x00, 0xff}, // black
+	{0xF0, 0xE4, 0x42, 0xff}, // yellow
+}
+
+// Color returns the i-th colour of the shared palette (cycling after eight).
+func Color(i int) color.Color { return Palette[i%len(Palette)] }
+
+// PlotFigure draws p at the default size as a Figure (SVG and PNG), its legend beside the data.
 func PlotFigure(p *plot.Plot) (*Figure, error) {
 	name := p.Title.Text
 	if name == "" {
 		name = "plot"
 	}
-	return Render(name, Width, Height, p.Draw)
+	return Render(name, Width, Height, drawPlot(p))
+}
+
+// legendGap separates the data area from a legend drawn beside it; legendSlack is extra room
+// for the legend's text, whose width is measured with Liberation Sans, in case a viewer of the
+// SVG substitutes a wider face.
+var legendGap, legendSlack = px(8), 0.2
+
+// rightMargin keeps the last tick label of the x axis off the figure's edge.
+var rightMargin = px(12)
+
+// drawPlot draws p with its legend (if any) in a column to the right of the plot, so no entry
+// hides data; p's own legend placement (Top, Left, offsets) is ignored.
+func drawPlot(p *plot.Plot) func(draw.Canvas) {
+	return func(c draw.Canvas) {
+		if p.BackgroundColor != nil { // the whole figure, not only the plot's part of it
+			c.SetColor(p.BackgroundColor)
+			c.Fill(c.Rectangle.Path())
+		}
+		plotC, legendC, ok := plotLayout(p, c)
+		if !ok {
+			p.Draw(plotC)
+			return
+		}
+		legend := p.Legend
+		p.Legend = plot.NewLegend()
+		p.Draw(plotC)
+		p.Legend = legend
+		drawLegend(p, legendC)
+	}
+}
+
+// plotLayout splits c into the plot's canvas and, when p has a legend, the column beside it.
+func plotLayout(p *plot.Plot, c draw.Canvas) (plotC, legendC draw.Canvas, hasLegend bool) {
+	width := p.Legend.Rectangle(c).Size().X
+	if width <= 0 {
+		return draw.Crop(c, 0, -rightMargin, 0, 0), draw.Canvas{}, false
+	}
+	width = vg.Length(float64(width) * (1 + legendSlack))
+	plotC = draw.Crop(c, 0, -(width + legendGap), 0, 0)
+	legendC = draw.Crop(c, c.Size().X-width, 0, 0, 0)
+	return plotC, legendC, true
+}
+
+// drawLegend draws p's legend at the top of column c, level with the top of the data area.
+func drawLegend(p *plot.Plot, c draw.Canvas) {
+	legend := p.Legend
+	legend.Top, legend.Left, legend.XOffs = true, true, 0
+	legend.YOffs = -(c.Max.Y - p.DataCanvas(c).Max.Y) // below the title, as the data area is
+	legend.Draw(c)
 }
 
 // Show displays p in a GoNB notebook at the default size (see Figure.Show). Outside a notebook
@@ -92,5 +168,27 @@ func Save(p *plot.Plot, path string) error {
 	if ext == "" {
 		return fmt.Errorf("plots: %q has no extension to choose a format", path)
 	}
-	return p.Save(Width, Height, path)
+	if ext == "svg" || ext == "png" { // as notebooks get them: fallback fonts, 2× PNG
+		f, err := PlotFigure(p)
+		if err != nil {
+			return err
+		}
+		return f.Save(path)
+	}
+	c, err := draw.NewFormattedCanvas(Width, Height, ext)
+	if err != nil {
+		return fmt.Errorf("plots: %q: %w", path, err)
+	}
+	if err := paintSafely(drawPlot(p), c); err != nil {
+		return fmt.Errorf("plots: %q: %w", path, err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := c.WriteTo(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
