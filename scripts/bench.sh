@@ -43,7 +43,7 @@ export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd GOMLX_NO_AUTO_INSTALL=1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-go test ./pkg/models -run '^$' -bench 'VsPyTorch' -benchtime 1x -timeout 60m "$@" 2>&1 | tee "$log" || status=$?
+go test -p 1 ./pkg/models/cnn ./pkg/models/seq2seq -run '^$' -bench 'VsPyTorch' -benchtime 1x -timeout 60m "$@" 2>&1 | tee "$log" || status=$?
 grep -q -- '--- SKIP' "$log" && fail "a benchmark was skipped (see above)"
 [ "$status" = 0 ] || fail "a benchmark failed (see the --- FAIL lines above)"
 grep -q 'x-torch\|x-pytorch' "$log" || fail "no ratio was measured (see above)"

@@ -1,5 +1,5 @@
 """The course's phoneme-to-spelling model trained in PyTorch (Debian python3-torch, CPU), as a
-cross-check of the GoMLX implementation in pkg/models: same layers and schedule (Adam 0.003,
+cross-check of the GoMLX implementation in pkg/models/seq2seq: same layers and schedule (Adam 0.003,
 dropout 0.3, 20 epochs, batch 64, H = 128, best validation CER kept), then greedy decoding and
 nucleus sampling (p, k samples) on the test split, repeated with sampling seeds 0-4.
 

@@ -13,7 +13,7 @@ import (
 	"github.com/dllessons/dllessons/pkg/backend"
 	"github.com/dllessons/dllessons/pkg/datasets"
 	"github.com/dllessons/dllessons/pkg/lesson"
-	"github.com/dllessons/dllessons/pkg/models"
+	"github.com/dllessons/dllessons/pkg/models/cnn"
 	"github.com/dllessons/dllessons/pkg/models/torchpeer"
 	"github.com/dllessons/dllessons/pkg/plots"
 )
@@ -63,15 +63,15 @@ func parseCNNFlags(name string, args []string) (*cnnFlags, error) {
 }
 
 // runs returns the runs the flags ask for.
-func (f *cnnFlags) runs() []models.CNNRunSpec {
+func (f *cnnFlags) runs() []cnn.RunSpec {
 	if f.all {
-		return models.CourseRuns
+		return cnn.CourseRuns
 	}
-	return []models.CNNRunSpec{{Variant: models.CNNVariant{BatchNorm: f.bn}, LearningRate: f.lr}}
+	return []cnn.RunSpec{{Variant: cnn.Variant{BatchNorm: f.bn}, LearningRate: f.lr}}
 }
 
 // dirs returns the results folder of the data and a run's checkpoint folder.
-func (f *cnnFlags) dirs(data *datasets.Images, run models.CNNRunSpec) (results, ckpt string) {
+func (f *cnnFlags) dirs(data *datasets.Images, run cnn.RunSpec) (results, ckpt string) {
 	results = filepath.Join(f.out, data.Kind)
 	name := run.Name()
 	if f.subset > 0 {
@@ -108,7 +108,7 @@ func cnnTrain(args []string) error {
 	if err != nil {
 		return err
 	}
-	var results []*models.CNNResult
+	var results []*cnn.Result
 	for _, run := range f.runs() {
 		res, err := trainOne(f, b, data, run)
 		if err != nil {
@@ -116,7 +116,7 @@ func cnnTrain(args []string) error {
 		}
 		results = append(results, res)
 	}
-	fmt.Print(models.ResultsTable(results).String())
+	fmt.Print(cnn.ResultsTable(results).String())
 	if len(results) > 1 {
 		resultsDir, _ := f.dirs(data, f.runs()[0])
 		return saveCurves(results, filepath.Join(resultsDir, "sweep"))
@@ -125,20 +125,20 @@ func cnnTrain(args []string) error {
 }
 
 // trainOne trains (or resumes) one run and writes its JSON and figures.
-func trainOne(f *cnnFlags, b compute.Backend, data *datasets.Images, run models.CNNRunSpec) (*models.CNNResult, error) {
+func trainOne(f *cnnFlags, b compute.Backend, data *datasets.Images, run cnn.RunSpec) (*cnn.Result, error) {
 	resultsDir, ckptDir := f.dirs(data, run)
 	if !f.resume {
 		if err := os.RemoveAll(ckptDir); err != nil {
 			return nil, err
 		}
 	}
-	opts := models.DefaultCNNOptions(run.Variant, run.LearningRate)
+	opts := cnn.DefaultOptions(run.Variant, run.LearningRate)
 	opts.Epochs, opts.Seed, opts.CheckpointDir = f.epochs, f.seed, ckptDir
-	opts.OnStep = models.ProgressReporter(run.Name())
-	opts.OnEpoch = func(e models.CNNEpoch) {
+	opts.OnStep = cnn.ProgressReporter(run.Name())
+	opts.OnEpoch = func(e cnn.Epoch) {
 		fmt.Printf("%s epoch %2d: train loss %.4f, val acc %.2f%% (%.1fs)\n", run.Name(), e.Epoch, e.TrainLoss, 100*e.ValAccuracy, e.Seconds)
 	}
-	res, err := models.TrainCNN(b, data, opts)
+	res, err := cnn.Train(b, data, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func trainOne(f *cnnFlags, b compute.Backend, data *datasets.Images, run models.
 	}
 	fmt.Println("wrote", path)
 	if res.Diverged {
-		return res, saveCurves([]*models.CNNResult{res}, filepath.Join(resultsDir, name))
+		return res, saveCurves([]*cnn.Result{res}, filepath.Join(resultsDir, name))
 	}
 	cm, err := plots.ConfusionFigure(fmt.Sprintf("Test confusion, %s (%.1f%%)", name, 100*res.TestAccuracy), res.Classes, res.Confusion)
 	if err != nil {
@@ -159,12 +159,12 @@ func trainOne(f *cnnFlags, b compute.Backend, data *datasets.Images, run models.
 	if err := cm.Save(filepath.Join(resultsDir, name+"-confusion.svg")); err != nil {
 		return nil, err
 	}
-	return res, saveCurves([]*models.CNNResult{res}, filepath.Join(resultsDir, name))
+	return res, saveCurves([]*cnn.Result{res}, filepath.Join(resultsDir, name))
 }
 
 // saveCurves writes <prefix>-loss.svg and <prefix>-val-accuracy.svg.
-func saveCurves(results []*models.CNNResult, prefix string) error {
-	loss, acc, err := models.SweepPlots(results)
+func saveCurves(results []*cnn.Result, prefix string) error {
+	loss, acc, err := cnn.SweepPlots(results)
 	if err != nil {
 		return err
 	}
@@ -193,9 +193,9 @@ func cnnTest(args []string) error {
 		if _, err := os.Stat(ckptDir); err != nil {
 			return fmt.Errorf("no checkpoint for %s at %q: train it first (same --data, --subset, --seed, --out)", run.Name(), ckptDir)
 		}
-		opts := models.DefaultCNNOptions(run.Variant, run.LearningRate)
+		opts := cnn.DefaultOptions(run.Variant, run.LearningRate)
 		opts.Seed, opts.CheckpointDir, opts.DataFingerprint = f.seed, ckptDir, data.Fingerprint()
-		t, err := models.NewCNNTrainer(b, opts)
+		t, err := cnn.NewTrainer(b, opts)
 		if err != nil {
 			return err
 		}
@@ -203,7 +203,7 @@ func cnnTest(args []string) error {
 		if err != nil {
 			return err
 		}
-		cm := models.ConfusionMatrix(preds, data.Test.Labels, len(data.Classes))
+		cm := cnn.ConfusionMatrix(preds, data.Test.Labels, len(data.Classes))
 		correct := 0
 		for i := range cm {
 			correct += cm[i][i]
@@ -231,8 +231,8 @@ func cnnParamsCommand(args []string) error {
 }
 
 func cnnParams() error {
-	for _, v := range []models.CNNVariant{{BatchNorm: false}, {BatchNorm: true}} {
-		t, err := models.CNNParamTable(v)
+	for _, v := range []cnn.Variant{{BatchNorm: false}, {BatchNorm: true}} {
+		t, err := cnn.ParamTable(v)
 		if err != nil {
 			return err
 		}
@@ -264,13 +264,13 @@ func cnnBench(args []string) error {
 	fmt.Println(peer.Describe())
 	t := &lesson.Table{Title: "Train step, median ms (PyTorch: best of 1 and 2 threads)",
 		Headers: []string{"model", "batch", "Go ms", "PyTorch ms", "PyTorch threads, BLAS", "Go / PyTorch"}}
-	for _, v := range []models.CNNVariant{{BatchNorm: false}, {BatchNorm: true}} {
+	for _, v := range []cnn.Variant{{BatchNorm: false}, {BatchNorm: true}} {
 		for _, batch := range []int{8, 64} {
-			goT, err := models.TimeCNNStep(b, v, batch, 3, *steps)
+			goT, err := cnn.TimeStep(b, v, batch, 3, *steps)
 			if err != nil {
 				return err
 			}
-			torchT, err := models.TimeTorchStep(v, batch, *steps, 1, 2)
+			torchT, err := cnn.TimeTorchStep(v, batch, *steps, 1, 2)
 			if err != nil {
 				return err
 			}

@@ -25,7 +25,7 @@ func runExercises(args []string) error {
 	}
 	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		fmt.Println(exercisesUsage)
-		return nil
+		return flag.ErrHelp // help, not a run: exit status 0 like every other command's -h
 	}
 	if args[0] == "verify" {
 		return verifyEdition(args[1:])

@@ -17,7 +17,7 @@ import (
 	"github.com/dllessons/dllessons/pkg/backend"
 	"github.com/dllessons/dllessons/pkg/datasets"
 	"github.com/dllessons/dllessons/pkg/lesson"
-	"github.com/dllessons/dllessons/pkg/models"
+	"github.com/dllessons/dllessons/pkg/models/seq2seq"
 	"github.com/dllessons/dllessons/pkg/plots"
 )
 
@@ -48,7 +48,7 @@ func parseS2SFlags(name string, args []string) (*s2sFlags, error) {
 	fs.StringVar(&f.model, "model", "both", "vanilla, attention or both")
 	fs.IntVar(&f.epochs, "epochs", 20, "epochs (the course: 20)")
 	fs.Uint64Var(&f.seed, "seed", 42, "random seed (initial weights, dropout, shuffling, sampling)")
-	fs.Float64Var(&f.topP, "top-p", models.DefaultTopP, "nucleus sampling: keep the most likely characters up to this probability mass")
+	fs.Float64Var(&f.topP, "top-p", seq2seq.DefaultTopP, "nucleus sampling: keep the most likely characters up to this probability mass")
 	fs.IntVar(&f.k, "k", 3, "nucleus sampling: samples per word (WER@k)")
 	fs.IntVar(&f.runs, "runs", 10, "nucleus sampling: independent runs (seeds seed, seed+1, …) whose test scores are averaged")
 	fs.IntVar(&f.beam, "beam", 5, "beam search width")
@@ -83,9 +83,9 @@ func (f *s2sFlags) check(name string) error {
 
 func (f *s2sFlags) models() []bool {
 	switch f.model {
-	case "vanilla":
+	case string(seq2seq.Vanilla):
 		return []bool{false}
-	case "attention":
+	case string(seq2seq.Attention):
 		return []bool{true}
 	}
 	return []bool{false, true}
@@ -103,10 +103,10 @@ func s2sSetup(name string, args []string) (*s2sFlags, compute.Backend, *datasets
 
 // exported loads the model `train` exported for name and a decoder for it; it returns them with
 // the training record and the run's JSON/figure prefix.
-func (f *s2sFlags) exported(b compute.Backend, data *datasets.P2GData, name string) (*models.Decoder, trainRecord, string, error) {
+func (f *s2sFlags) exported(b compute.Backend, data *datasets.P2GData, name string) (*seq2seq.Decoder, trainRecord, string, error) {
 	var rec trainRecord
 	_, modelDir, prefix := f.paths(data, name)
-	m, recordJSON, err := models.LoadSeq2Seq(modelDir, data)
+	m, recordJSON, err := seq2seq.Load(modelDir, data)
 	if err != nil {
 		return nil, rec, "", fmt.Errorf("%w (train it first with the same --data and --out)", err)
 	}
@@ -139,12 +139,12 @@ func (f *s2sFlags) paths(data *datasets.P2GData, name string) (ckpt, modelDir, p
 
 // trainRecord is stored with an exported model: what `test` needs to write complete results.
 type trainRecord struct {
-	History   []models.Seq2SeqEpoch `json:"history"`
-	BestEpoch int                   `json:"best_epoch"`
-	Epochs    int                   `json:"epochs"`
-	Seed      uint64                `json:"seed"`
-	Seconds   float64               `json:"seconds"`
-	Command   string                `json:"command"`
+	History   []seq2seq.Epoch `json:"history"`
+	BestEpoch int             `json:"best_epoch"`
+	Epochs    int             `json:"epochs"`
+	Seed      uint64          `json:"seed"`
+	Seconds   float64         `json:"seconds"`
+	Command   string          `json:"command"`
 }
 
 func s2sTrain(args []string) error {
@@ -161,8 +161,8 @@ func s2sTrain(args []string) error {
 }
 
 func s2sTrainOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, attention bool) error {
-	opts := models.DefaultSeq2SeqOptions(attention)
-	name := models.Seq2SeqConfig{Attention: attention}.Name()
+	opts := seq2seq.DefaultOptions(attention)
+	name := seq2seq.Config{Attention: attention}.Name()
 	ckpt, modelDir, _ := f.paths(data, name)
 	if !f.resume {
 		if err := os.RemoveAll(ckpt); err != nil {
@@ -174,12 +174,12 @@ func s2sTrainOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, attenti
 	lastStep.Store(time.Now().UnixNano())
 	stop := watchStall(&lastStep, f.stall, exitStalled(f.stall, ckpt))
 	defer close(stop)
-	report := models.Seq2SeqProgressReporter(name)
-	opts.OnStep = func(p models.Seq2SeqProgress) { lastStep.Store(time.Now().UnixNano()); report(p) }
-	opts.OnEpoch = func(e models.Seq2SeqEpoch) {
+	report := seq2seq.ProgressReporter(name)
+	opts.OnStep = func(p seq2seq.Progress) { lastStep.Store(time.Now().UnixNano()); report(p) }
+	opts.OnEpoch = func(e seq2seq.Epoch) {
 		fmt.Printf("%s epoch %2d: train loss %.4f, val CER %.4f, WER %.4f (%.1fs)\n", name, e.Epoch, e.TrainLoss, e.ValCER, e.ValWER, e.Seconds)
 	}
-	t, err := models.NewSeq2SeqTrainer(b, data, opts)
+	t, err := seq2seq.NewTrainer(b, data, opts)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func s2sTrainOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, attenti
 		fmt.Printf("%s: resuming from %s after epoch %d\n", name, ckpt, n)
 	}
 	fmt.Printf("%s: %d parameters\n", name, t.Model.NumParams())
-	if err := t.Train(); errors.Is(err, models.ErrDiverged) {
+	if err := t.Train(); errors.Is(err, seq2seq.ErrDiverged) {
 		return fmt.Errorf("%s DIVERGED: %w; no model exported, no test scores", name, err)
 	} else if err != nil {
 		return fmt.Errorf("%s: %w (rerun the same command to resume from the last finished epoch)", name, err)
@@ -247,7 +247,7 @@ func s2sTest(args []string) error {
 		return err
 	}
 	for _, attention := range f.models() {
-		if err := s2sTestOne(f, b, data, models.Seq2SeqConfig{Attention: attention}.Name()); err != nil {
+		if err := s2sTestOne(f, b, data, seq2seq.Config{Attention: attention}.Name()); err != nil {
 			return err
 		}
 	}
@@ -262,16 +262,16 @@ func s2sTuneP(args []string) error {
 		return err
 	}
 	for _, attention := range f.models() {
-		name := models.Seq2SeqConfig{Attention: attention}.Name()
+		name := seq2seq.Config{Attention: attention}.Name()
 		dec, _, prefix, err := f.exported(b, data, name)
 		if err != nil {
 			return err
 		}
-		points, best, err := models.NucleusSweep(dec, data, data.Valid, "valid", models.TopPCandidates, f.k, f.seed)
+		points, best, err := seq2seq.NucleusSweep(dec, data, data.Valid, "valid", seq2seq.TopPCandidates, f.k, f.seed)
 		if err != nil {
 			return err
 		}
-		sweep := models.NucleusSweepRecord{Model: name, BestTopP: best, Points: points}
+		sweep := seq2seq.NucleusSweepRecord{Model: name, BestTopP: best, Points: points}
 		fmt.Print(sweep.Table(fmt.Sprintf("%s: nucleus sampling on the validation split (k = %d, seed %d)", name, f.k, f.seed)).String())
 		path := prefix + "-nucleus-validation.json"
 		if err := lesson.WriteJSON(path, sweep); err != nil {
@@ -290,13 +290,13 @@ func s2sTestOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, name str
 		return err
 	}
 	table := lesson.Table{Title: name + " on the test split", Headers: []string{"decoding", "CER", "WER", "WER@k", "seconds"}}
-	for _, how := range models.Decodings(models.Decoding{TopP: f.topP, K: f.k, Seed: f.seed, Runs: f.runs}, f.beam) {
-		res, err := models.Evaluate(dec, data, how, 20)
+	for _, how := range seq2seq.Decodings(seq2seq.Decoding{TopP: f.topP, K: f.k, Seed: f.seed, Runs: f.runs}, f.beam) {
+		res, err := seq2seq.Evaluate(dec, data, how, 20)
 		if err != nil {
 			return err
 		}
 		res.Seed, res.Epochs, res.BestEpoch, res.History = rec.Seed, rec.Epochs, rec.BestEpoch, rec.History
-		res.Backend = models.BackendName(b)
+		res.Backend = seq2seq.BackendName(b)
 		res.Command = rec.Command + " (test: dllessons " + strings.Join(os.Args[1:], " ") + ")"
 		res.Seconds = rec.Seconds + res.DecodeSeconds
 		atK := ""
@@ -304,7 +304,7 @@ func s2sTestOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, name str
 			atK = fmt.Sprintf("%.4f (k=%d, p=%g)", *res.TestWERAtK, res.K, res.TopP)
 		}
 		table.AddRow(how.Kind, res.TestCER, res.TestWER, atK, fmt.Sprintf("%.2f", res.DecodeSeconds))
-		path := prefix + "-" + how.Kind + ".json"
+		path := prefix + "-" + string(how.Kind) + ".json"
 		if err := lesson.WriteJSON(path, res); err != nil {
 			return err
 		}
@@ -315,8 +315,9 @@ func s2sTestOne(f *s2sFlags, b compute.Backend, data *datasets.P2GData, name str
 }
 
 // s2sFigures writes the validation curves and, for the attention model, heat-maps of a few words.
-func s2sFigures(dec *models.Decoder, data *datasets.P2GData, history []models.Seq2SeqEpoch, name, prefix string) error {
-	p, err := models.Seq2SeqCurves(map[string][]models.Seq2SeqEpoch{name: history}, name)
+func s2sFigures(dec *seq2seq.Decoder, data *datasets.P2GData, history []seq2seq.Epoch, name, prefix string) error {
+	variant := seq2seq.Variant(name)
+	p, err := seq2seq.Curves(map[seq2seq.Variant][]seq2seq.Epoch{variant: history}, variant)
 	if err != nil {
 		return err
 	}
@@ -324,10 +325,10 @@ func s2sFigures(dec *models.Decoder, data *datasets.P2GData, history []models.Se
 		return err
 	}
 	fmt.Println("wrote", prefix+"-curves.svg")
-	if name != "attention" {
+	if variant != seq2seq.Attention {
 		return nil
 	}
-	maps, err := models.AttentionMaps(dec, data, []int{0, 1, 2, 3}) // fewer on a smaller test split
+	maps, err := seq2seq.AttentionMaps(dec, data, []int{0, 1, 2, 3}) // fewer on a smaller test split
 	if err != nil {
 		return err
 	}
@@ -349,7 +350,7 @@ func s2sBench(args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := models.RunSeq2SeqBench(b, data, 64)
+	r, err := seq2seq.RunBench(b, data, 64)
 	if err != nil {
 		return err
 	}

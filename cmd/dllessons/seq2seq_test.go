@@ -11,7 +11,7 @@ import (
 
 	"github.com/dllessons/dllessons/pkg/datasets"
 	"github.com/dllessons/dllessons/pkg/lesson"
-	"github.com/dllessons/dllessons/pkg/models"
+	"github.com/dllessons/dllessons/pkg/models/seq2seq"
 )
 
 func TestWatchStallFiresOnlyWithoutProgress(t *testing.T) {
@@ -63,7 +63,7 @@ func TestTrainThenTuneP(t *testing.T) {
 	if err := s2sTrain(append([]string{"--epochs", "1", "--max-steps", "2", "--runs", "2"}, common...)); err != nil {
 		t.Fatal(err)
 	}
-	var nucleus models.Seq2SeqResult
+	var nucleus seq2seq.Result
 	if err := lesson.ReadJSON(filepath.Join(out, "course-vanilla-nucleus.json"), &nucleus); err != nil {
 		t.Fatal(err)
 	}
@@ -73,11 +73,11 @@ func TestTrainThenTuneP(t *testing.T) {
 	if err := s2sTuneP(common); err != nil {
 		t.Fatal(err)
 	}
-	var got models.NucleusSweepRecord
+	var got seq2seq.NucleusSweepRecord
 	if err := lesson.ReadJSON(filepath.Join(out, "course-vanilla-nucleus-validation.json"), &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Points) != len(models.TopPCandidates) || !slices.Contains(models.TopPCandidates, got.BestTopP) || got.Points[0].Split != "valid" {
+	if len(got.Points) != len(seq2seq.TopPCandidates) || !slices.Contains(seq2seq.TopPCandidates, got.BestTopP) || got.Points[0].Split != "valid" {
 		t.Errorf("tune-p wrote %+v", got)
 	}
 }

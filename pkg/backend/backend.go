@@ -33,13 +33,6 @@ const GoConfig = "go:parallelism=-1"
 // XLAConfig is the configuration used for "xla": the CPU PJRT plugin.
 const XLAConfig = "xla:cpu"
 
-func init() {
-	// Never let the XLA backend try to download its plugin: there is no network for it here,
-	// and a silent download attempt is worse than the clear error New returns.
-	_ = os.Setenv(xla.NoAutoInstallEnv, "1")
-	xla.EnableAutoInstall(false)
-}
-
 // Resolve maps a user's choice ("", "go", "xla" or a GoMLX config string) to a GoMLX
 // backend configuration string. An empty choice reads EnvVar, then GOMLX_BACKEND, then
 // falls back to the pure-Go backend.
@@ -69,6 +62,10 @@ func New(choice string) (compute.Backend, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Never let the XLA backend try to download its plugin: there is no network for it here, and
+	// a silent download attempt is worse than the clear error below. Set here, when a backend is
+	// asked for, not at import: importing this package changes nothing.
+	xla.EnableAutoInstall(false)
 	if strings.HasPrefix(config, "xla") && len(xla.GetAvailablePlugins()) == 0 {
 		return nil, fmt.Errorf("the XLA backend was asked for (%q) but no XLA PJRT plugin is installed: "+
 			"install one with `go run github.com/gomlx/go-xla/cmd/pjrt_installer@latest -autoinstall` "+
@@ -91,8 +88,9 @@ func newWithConfig(config string) (b compute.Backend, err error) {
 	return b, nil
 }
 
-// withQuietStdout runs f with stdout discarded: the Go backend prints its parallelism setting,
-// which would otherwise show up in every notebook cell that creates a backend.
+// withQuietStdout runs f with stdout discarded: the Go backend prints its parallelism setting
+// (unconditionally, GoMLX compute v0.1.14), which would otherwise show up in every notebook cell
+// that creates a backend. The swap lasts only while the backend is constructed.
 func withQuietStdout(f func() (compute.Backend, error)) (compute.Backend, error) {
 	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {

@@ -12,7 +12,7 @@ func ConvParams(k, cin, cout int) int { return k*k*cin*cout + cout }
 
 // Im2Col3x3 returns the [h·w][9·c] patches of a 3×3, stride-1, zero-padding-1 convolution of
 // img [h][w][c]: row y·w+x holds the 9 taps (ky, kx) in row-major order, each tap's c channels
-// together, zeros where a tap falls outside the image. It is the layout of models.Im2Col3x3.
+// together, zeros where a tap falls outside the image. It is the layout of cnn.Im2Col3x3.
 func Im2Col3x3(img [][][]float64) [][]float64 {
 	h, w := len(img), len(img[0])
 	c := len(img[0][0])

@@ -8,19 +8,19 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 
 	"github.com/dllessons/dllessons/pkg/backend"
-	"github.com/dllessons/dllessons/pkg/models"
+	"github.com/dllessons/dllessons/pkg/models/cnn"
 )
 
 // TestCNNReferencesAgreeWithTheModel ties the plain-Go references to the model that trains:
-// parameter counts to the CNN's variables, im2col to models.Im2Col3x3 run on GoMLX.
+// parameter counts to the CNN's variables, im2col to cnn.Im2Col3x3 run on GoMLX.
 func TestCNNReferencesAgreeWithTheModel(t *testing.T) {
-	byLayer, _, err := models.ParamsByLayer(models.CNNVariant{})
+	byLayer, _, err := cnn.ParamsByLayer(cnn.Variant{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, cin := range []int{models.CNNInChannels, 32, 64} {
+	for i, cin := range []int{cnn.InChannels, 32, 64} {
 		scope := []string{"conv1", "conv2", "conv3"}[i]
-		if got, want := ConvParams(3, cin, models.CNNChannels[i]), byLayer[scope]; got != want {
+		if got, want := ConvParams(3, cin, cnn.Channels[i]), byLayer[scope]; got != want {
 			t.Errorf("%s: ConvParams %d, model %d", scope, got, want)
 		}
 	}
@@ -34,7 +34,7 @@ func TestCNNReferencesAgreeWithTheModel(t *testing.T) {
 			}
 		}
 	}
-	exec, err := NewExec(backend.MustDefault(), func(x *Node) *Node { return models.Im2Col3x3(x, 0) })
+	exec, err := NewExec(backend.MustDefault(), func(x *Node) *Node { return cnn.Im2Col3x3(x, 0) })
 	if err != nil {
 		t.Fatal(err)
 	}

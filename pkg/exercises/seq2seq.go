@@ -8,7 +8,7 @@ import (
 	"slices"
 
 	"github.com/dllessons/dllessons/pkg/metrics"
-	"github.com/dllessons/dllessons/pkg/models"
+	"github.com/dllessons/dllessons/pkg/models/seq2seq"
 )
 
 // CheckLevenshtein checks an edit distance against metrics.Levenshtein.
@@ -46,7 +46,7 @@ type nucleus struct {
 	probs []float64
 }
 
-// CheckNucleusSet checks the top-p nucleus against models.NucleusSet, the function the
+// CheckNucleusSet checks the top-p nucleus against seq2seq.NucleusSet, the function the
 // lesson's sampler uses.
 func CheckNucleusSet(set func(logProbs []float64, p float64) (ids []int, probs []float64)) Result {
 	c := checker[nucleus]{id: "4.2", title: "the nucleus (top-p) set",
@@ -87,7 +87,7 @@ func CheckNucleusSet(set func(logProbs []float64, p float64) (ids []int, probs [
 		for i, v := range in.lp {
 			lp32[i] = float32(v)
 		}
-		ids, probs := models.NucleusSet(lp32, in.p)
+		ids, probs := seq2seq.NucleusSet(lp32, in.p)
 		lp, p := in.lp, in.p
 		trials = append(trials, trial[nucleus]{
 			input: fmt.Sprintf("log-probabilities %s, p = %.4g", showVec(lp), p),

@@ -9,7 +9,7 @@ import (
 
 	"github.com/dllessons/dllessons/pkg/backend"
 	"github.com/dllessons/dllessons/pkg/metrics"
-	"github.com/dllessons/dllessons/pkg/models"
+	"github.com/dllessons/dllessons/pkg/models/seq2seq"
 )
 
 // TestLSTMStepAgreesWithTheModel runs the seq2seq model's LSTM cell on GoMLX with the gates
@@ -29,7 +29,7 @@ func TestLSTMStepAgreesWithTheModel(t *testing.T) {
 		c32[i] = float32(v)
 	}
 	exec, err := NewExec(backend.MustDefault(), func(g, c *Node) []*Node {
-		h, c2 := models.LSTMCell(g, c)
+		h, c2 := seq2seq.LSTMCell(g, c)
 		return []*Node{h, c2}
 	})
 	if err != nil {
@@ -60,7 +60,7 @@ func TestLesson4Checks(t *testing.T) {
 		for i, v := range lp {
 			lp32[i] = float32(v)
 		}
-		return models.NucleusSet(lp32, p)
+		return seq2seq.NucleusSet(lp32, p)
 	}
 	expect(t, CheckNucleusSet(refSet), Pass)
 	strict := func(lp []float64, p float64) ([]int, []float64) { // stops before the token that crosses p

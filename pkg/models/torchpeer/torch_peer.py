@@ -3,7 +3,7 @@
 step timed at a time (random inputs: this measures speed, not learning).
 
 Needs Debian's python3-torch and an optimised BLAS (`make bench` installs both). The Go
-benchmarks (pkg/models, `make bench`) run this file, embedded in the Go code, as
+benchmarks (pkg/models/cnn and pkg/models/seq2seq, `make bench`) run this file, embedded in the Go code, as
 `/usr/bin/python3 - ARGS` with the script on stdin. By hand:
 
     /usr/bin/python3 pkg/models/torchpeer/torch_peer.py --check

@@ -1,0 +1,14 @@
+// Package cnn is the course's image classifier of homework Question 2 (lesson 3): three
+// convolution blocks and a three-layer MLP, with and without batch normalisation, written with
+// GoMLX; its training (plain SGD, checkpointed and resumable), its evaluation, its result
+// records and its report (tables and figures).
+//
+// Images are channels last (batch×48×48×3), the layout of the course file: a 3×3 convolution
+// then becomes one matrix product over 9 shifted views of the input (im2col), which on GoMLX's
+// pure-Go backend is several times faster than its general convolution op and has gradients for
+// every op it uses.
+//
+// Entry points: Train runs one model's whole schedule; RunSweep trains a list of runs on a budget
+// and stores their records in a folder that LoadSweep reads back; ResultsTable and SweepPlots
+// report them.
+package cnn

@@ -1,0 +1,333 @@
+package cnn
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/ml/model"
+	"gonum.org/v1/plot"
+
+	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/lesson"
+	"github.com/dllessons/dllessons/pkg/plots"
+)
+
+// RunSpec is one run of the homework's experiment.
+type RunSpec struct {
+	Variant      Variant
+	LearningRate float64
+	// Report* are the course report's final accuracies (%) for this run.
+	ReportVal, ReportTest float64
+}
+
+// Name is e.g. "cnn-lr0.01".
+func (s RunSpec) Name() string { return fmt.Sprintf("%s-lr%g", s.Variant.Name(), s.LearningRate) }
+
+// CourseRuns is Question 2's experiment: the learning-rate sweep without batch norm, then the
+// batch-norm model at the best rate, with the report's results.
+var CourseRuns = []RunSpec{
+	{Variant{false}, 0.001, 60.87, 60.57},
+	{Variant{false}, 0.01, 70.30, 69.00},
+	{Variant{false}, 0.1, 53.77, 55.43},
+	{Variant{true}, 0.01, 76.35, 76.23},
+}
+
+// ParamTable lists a variant's layers with their output maps and parameters, computed from
+// the model's variables.
+func ParamTable(variant Variant) (*lesson.Table, error) {
+	m, err := New(model.NewStore(), variant, 0)
+	if err != nil {
+		return nil, err
+	}
+	total := m.NumParams()
+	t := &lesson.Table{
+		Title:   fmt.Sprintf("%s: %d trainable parameters", variant.Name(), total),
+		Headers: []string{"layer", "kind", "in → out", "output", "parameters", "share"},
+	}
+	for i, n := range m.LayerParams() {
+		s := variant.Layers()[i]
+		t.AddRow(s.Scope, s.Kind, fmt.Sprintf("%d → %d", s.In, s.Out), s.OutMap, n, fmt.Sprintf("%.1f%%", 100*float64(n)/float64(total)))
+	}
+	t.AddRow("total", "", "", "", total, "100%")
+	return t, nil
+}
+
+// StackedKernelTable compares one k×k convolution with the stack of 3×3 convolutions that sees
+// the same k×k window, for c channels in and out (biases included).
+func StackedKernelTable(c int) *lesson.Table {
+	t := &lesson.Table{
+		Title:   fmt.Sprintf("One k×k convolution vs a stack of 3×3 ones with the same receptive field (%d → %d channels)", c, c),
+		Headers: []string{"receptive field", "one k×k layer", "3×3 layers", "stacked 3×3 params", "ratio", "non-linearities"},
+	}
+	for _, k := range []int{3, 5, 7, 9, 11} {
+		layers := (k - 1) / 2
+		one := k*k*c*c + c
+		stacked := layers * (9*c*c + c)
+		t.AddRow(fmt.Sprintf("%d×%d", k, k), one, layers, stacked, fmt.Sprintf("%.2f", float64(one)/float64(stacked)),
+			fmt.Sprintf("1 vs %d", layers))
+	}
+	return t
+}
+
+// ReceptiveFieldTable follows the course CNN layer by layer: feature-map size, the input
+// window one unit sees (receptive field) and the distance between neighbouring units in input
+// pixels (jump), with max-pooling and without it.
+func ReceptiveFieldTable() *lesson.Table {
+	t := &lesson.Table{
+		Title:   "Receptive field and feature-map size per layer, with and without max-pooling",
+		Headers: []string{"layer", "map (with pool)", "receptive field (with pool)", "map (no pool)", "receptive field (no pool)"},
+	}
+	size, rf, jump := ImageSize, 1, 1
+	sizeNP, rfNP := ImageSize, 1
+	t.AddRow("input", sizeStr(size, InChannels), "1×1", sizeStr(sizeNP, InChannels), "1×1")
+	for i, c := range Channels {
+		rf += 2 * jump // 3×3 conv, stride 1
+		rfNP += 2
+		t.AddRow(fmt.Sprintf("conv%d 3×3", i+1), sizeStr(size, c), sqStr(rf), sizeStr(sizeNP, c), sqStr(rfNP))
+		rf += jump // 2×2 pool, stride 2
+		jump *= 2
+		size /= 2
+		t.AddRow(fmt.Sprintf("pool%d 2×2", i+1), sizeStr(size, c), sqStr(rf), "(none)", sqStr(rfNP))
+	}
+	last := Channels[len(Channels)-1]
+	t.AddRow("flatten → fc1 weights", fmt.Sprint(size*size*last*Hidden[0]), "", fmt.Sprint(sizeNP*sizeNP*last*Hidden[0]), "")
+	return t
+}
+
+func sizeStr(side, c int) string { return fmt.Sprintf("%d×%d×%d", side, side, c) }
+func sqStr(n int) string         { return fmt.Sprintf("%d×%d", n, n) }
+
+// ResultsTable sets the runs' final accuracies beside the report's. The Δ column (ours − the
+// report's) only appears for the course's data; on other data the title says what data it was.
+func ResultsTable(results []*Result) *lesson.Table {
+	course := len(results) > 0 && (results[0].DataKind == datasets.KindNpz || results[0].DataKind == datasets.KindKaggle)
+	t := &lesson.Table{Headers: []string{"model", "learning rate", "epochs", "val acc %", "test acc %"}}
+	if course {
+		t.Title = "Results on the course data vs the report (Δ = ours − report)"
+		t.Headers = append(t.Headers, "report val %", "report test %", "Δ test")
+	} else {
+		t.Title = "Results on the DEFAULT data (Fashion-MNIST, 6 classes), not the course's: the report's numbers are for other images"
+		t.Headers = append(t.Headers, "report test % (course data)")
+	}
+	for _, r := range results {
+		spec := specFor(r)
+		val := 0.0
+		if len(r.History) > 0 {
+			val = 100 * r.History[len(r.History)-1].ValAccuracy
+		}
+		status := ""
+		if r.Diverged {
+			status = " (diverged)"
+		}
+		test, delta := fmt.Sprintf("%.2f", 100*r.TestAccuracy), fmt.Sprintf("%+.2f", 100*r.TestAccuracy-spec.ReportTest)
+		if r.Diverged {
+			test, delta = "—", "—" // weights of a diverged run are not a model
+		}
+		row := []any{r.Model + status, r.LearningRate, len(r.History), fmt.Sprintf("%.2f", val), test}
+		if course {
+			row = append(row, spec.ReportVal, spec.ReportTest, delta)
+		} else {
+			row = append(row, spec.ReportTest)
+		}
+		t.AddRow(row...)
+	}
+	return t
+}
+
+// specFor finds the course run matching a result.
+func specFor(r *Result) RunSpec {
+	for _, s := range CourseRuns {
+		if s.Variant.Name() == r.Model && s.LearningRate == r.LearningRate {
+			return s
+		}
+	}
+	return RunSpec{}
+}
+
+// SweepPlots draws training loss and validation accuracy per epoch for each result.
+func SweepPlots(results []*Result) (loss, acc *plot.Plot, err error) {
+	var lossSeries, accSeries []plots.Series
+	for _, r := range results {
+		name := fmt.Sprintf("%s η=%g", r.Model, r.LearningRate)
+		var x, l, a []float64
+		for _, e := range r.History {
+			x, l, a = append(x, float64(e.Epoch)), append(l, e.TrainLoss), append(a, 100*e.ValAccuracy)
+		}
+		lossSeries = append(lossSeries, plots.Series{Name: name, X: x, Y: l})
+		accSeries = append(accSeries, plots.Series{Name: name, X: x, Y: a})
+	}
+	if loss, err = plots.Lines("Training loss (mean over each epoch)", "epoch", "NLL loss", lossSeries...); err != nil {
+		return nil, nil, err
+	}
+	acc, err = plots.Lines("Validation accuracy", "epoch", "accuracy %", accSeries...)
+	return loss, acc, err
+}
+
+// ExampleGrid picks the first perClass training images of each class.
+func ExampleGrid(data *datasets.Images, perClass int) *plots.ImageGrid {
+	rows := make([][][]uint8, len(data.Classes))
+	for i, l := range data.Train.Labels {
+		if len(rows[l]) < perClass {
+			rows[l] = append(rows[l], data.Train.Image(i))
+		}
+	}
+	return &plots.ImageGrid{Title: fmt.Sprintf("Training images per class (%s)", data.Kind), Names: data.Classes,
+		Rows: rows, Size: datasets.ImageSize, Scale: 2}
+}
+
+// ProgressReporter shows a CNN run's progress live (see lesson.ProgressReporter).
+func ProgressReporter(label string) func(Progress) { return lesson.ProgressReporter(label) }
+
+// SweepBudget is how much of the schedule a lesson run does.
+type SweepBudget struct {
+	TrainImages, ValImages, TestImages int // 0 keeps the whole split
+	Epochs                             int
+}
+
+func (b SweepBudget) String() string {
+	n := func(v int) string {
+		if v <= 0 {
+			return "all"
+		}
+		return fmt.Sprint(v)
+	}
+	return fmt.Sprintf("%s training images × %d epochs (validation %s, test %s images)", n(b.TrainImages), b.Epochs, n(b.ValImages), n(b.TestImages))
+}
+
+// RunSweep trains each run on the budget's subset of data with live progress, writing each
+// result to dir/<run>.json (dir is emptied first, so what LoadSweep reads was computed now).
+func RunSweep(backend compute.Backend, data *datasets.Images, budget SweepBudget, runs []RunSpec, seed uint64, dir string) ([]*Result, error) {
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	sub := data.Subset(budget.TrainImages, budget.ValImages, budget.TestImages, seed)
+	var results []*Result
+	for _, run := range runs {
+		opts := DefaultOptions(run.Variant, run.LearningRate)
+		opts.Epochs, opts.Seed = budget.Epochs, seed
+		opts.OnStep = ProgressReporter(run.Name())
+		start := time.Now()
+		res, err := Train(backend, sub, opts)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Printf("%-14s %s  %.1f ms/step  %s in total\n", run.Name(), res.TestSummary(),
+			1000*res.SecondsPerStep, time.Since(start).Round(time.Second))
+		if err := lesson.WriteJSON(filepath.Join(dir, run.Name()+".json"), res); err != nil {
+			return nil, err
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}
+
+// LoadSweep reads the results RunSweep wrote to dir.
+func LoadSweep(dir string, runs []RunSpec) ([]*Result, error) {
+	var results []*Result
+	for _, run := range runs {
+		path := filepath.Join(dir, run.Name()+".json")
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("results of %s: %w (run the training cell first)", run.Name(), err)
+		}
+		var r Result
+		if err := json.Unmarshal(b, &r); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		results = append(results, &r)
+	}
+	return results, nil
+}
+
+// FullScheduleEstimate is how long the course's full schedule (every run, 40 epochs over the
+// 12,630 training images at batch 8) takes at the measured seconds per step.
+func FullScheduleEstimate(secondsPerStep float64, runs int) time.Duration {
+	steps := runs * 40 * ((datasets.CourseTrainSize + 7) / 8)
+	return time.Duration(secondsPerStep * float64(steps) * float64(time.Second))
+}
+
+// ParamsByLayer returns a variant's trainable parameters per layer scope, and the total.
+func ParamsByLayer(variant Variant) (map[string]int, int, error) {
+	m, err := New(model.NewStore(), variant, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	byName := map[string]int{}
+	for i, n := range m.LayerParams() {
+		byName[variant.Layers()[i].Scope] = n
+	}
+	return byName, m.NumParams(), nil
+}
+
+// SweepTiming says how long a sweep took, its mean seconds per training step (batch 8), and
+// what the full schedule would take at that speed.
+func SweepTiming(results []*Result, elapsed time.Duration) string {
+	var perStep float64
+	for _, r := range results {
+		perStep += r.SecondsPerStep / float64(len(results))
+	}
+	return fmt.Sprintf("whole sweep: %s; mean %.1f ms per training step (batch 8)\n"+
+		"at that speed the full schedule (%d runs × 40 epochs × %s images) would take ≈ %s",
+		elapsed.Round(time.Second), 1000*perStep, len(results), thousands(datasets.CourseTrainSize),
+		FullScheduleEstimate(perStep, len(results)).Round(time.Minute))
+}
+
+// BestRun is the run with the highest test accuracy that did not diverge (the first run when
+// all diverged).
+func BestRun(results []*Result) *Result {
+	best := results[0]
+	for _, r := range results {
+		if !r.Diverged && (best.Diverged || r.TestAccuracy > best.TestAccuracy) {
+			best = r
+		}
+	}
+	return best
+}
+
+// thousands writes n with a comma every three digits, as the report does (12,630).
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// CommandResults reads what `dllessons cnn train` wrote under dir/<data kind>/ (by default
+// results/cnn beside the module) for those of the course's runs that have finished, in
+// CourseRuns order; runs without a result are left out.
+func CommandResults(dir, kind string) ([]*Result, error) {
+	if dir == "" {
+		dir = filepath.Join(datasets.ModuleRoot(), "results", "cnn")
+	}
+	var runs []RunSpec
+	for _, run := range CourseRuns {
+		if _, err := os.Stat(filepath.Join(dir, kind, run.Name()+".json")); err == nil {
+			runs = append(runs, run)
+		}
+	}
+	return LoadSweep(filepath.Join(dir, kind), runs)
+}
+
+// RunTimes says how long each run trained: epochs, wall time (training and validation) and
+// time per training step.
+func RunTimes(results []*Result) []string {
+	var lines []string
+	for _, r := range results {
+		var seconds float64
+		for _, e := range r.History {
+			seconds += e.Seconds
+		}
+		lines = append(lines, fmt.Sprintf("%s η=%g: %d epochs in %s (%.0f s per epoch, %.1f ms per training step)",
+			r.Model, r.LearningRate, len(r.History), (time.Duration(seconds)*time.Second).Round(time.Minute),
+			seconds/float64(max(len(r.History), 1)), 1000*r.SecondsPerStep))
+	}
+	return lines
+}

@@ -1,0 +1,99 @@
+package cnn
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/lesson"
+)
+
+func TestReceptiveFieldsAndFeatureMaps(t *testing.T) {
+	table := ReceptiveFieldTable().String()
+	// With pooling: 3, 4, 8, 10, 18, 22; without: 3, 5, 7. fc1 sizes 6·6·128·1024 and 48·48·128·1024.
+	for _, want := range []string{"22×22", "18×18", "7×7", "6×6×128", "4718592", "301989888"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("receptive-field table lacks %q:\n%s", want, table)
+		}
+	}
+}
+
+func TestStackedKernelsHaveFewerParameters(t *testing.T) {
+	table := StackedKernelTable(128)
+	// 5×5: 25·128²+128 = 409728 vs 2·(9·128²+128) = 295168.
+	row := strings.Join(table.Rows[1], " ")
+	if !strings.Contains(row, "409728") || !strings.Contains(row, "295168") {
+		t.Errorf("5×5 row %q", row)
+	}
+}
+
+func TestParamsByLayerExplainsTheDifference(t *testing.T) {
+	plain, plainTotal, err := ParamsByLayer(Variant{false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bn, bnTotal, _ := ParamsByLayer(Variant{true})
+	if plain["fc1"] != 4608*1024+1024 || bn["fc1"] != 128*1024+1024 || plainTotal-bnTotal != 5340742-755718 {
+		t.Errorf("fc1 %d/%d, totals %d/%d", plain["fc1"], bn["fc1"], plainTotal, bnTotal)
+	}
+}
+
+func TestResultsTableComparesOnlyOnCourseData(t *testing.T) {
+	res := func(kind string) []*Result {
+		return []*Result{{Model: "cnn", LearningRate: 0.01, DataKind: kind, TestAccuracy: 0.7, History: []Epoch{{ValAccuracy: 0.71}}}}
+	}
+	course := ResultsTable(res(datasets.KindNpz))
+	if !strings.Contains(strings.Join(course.Headers, " "), "Δ") || course.Rows[0][len(course.Rows[0])-1] != "+1.00" {
+		t.Errorf("course table: %v %v", course.Headers, course.Rows)
+	}
+	def := ResultsTable(res(datasets.KindFashionMNIST))
+	if strings.Contains(strings.Join(def.Headers, " "), "Δ") || !strings.Contains(def.Title, "DEFAULT") {
+		t.Errorf("default-data table should be labelled and have no Δ: %q %v", def.Title, def.Headers)
+	}
+}
+
+func TestFullScheduleEstimate(t *testing.T) {
+	// 4 runs × 40 epochs × 1579 steps at 10 ms.
+	if got := FullScheduleEstimate(0.01, 4); got != time.Duration(4*40*1579)*10*time.Millisecond {
+		t.Errorf("estimate %v", got)
+	}
+}
+
+func TestSweepTimingAndBestRun(t *testing.T) {
+	results := []*Result{
+		{LearningRate: 0.1, Diverged: true, TestAccuracy: 0.9, SecondsPerStep: 0.01},
+		{LearningRate: 0.01, TestAccuracy: 0.6, SecondsPerStep: 0.03},
+		{LearningRate: 0.001, TestAccuracy: 0.5, SecondsPerStep: 0.02},
+	}
+	if best := BestRun(results); best != results[1] {
+		t.Errorf("best run is η=%g, want the non-diverged η=0.01", best.LearningRate)
+	}
+	got := SweepTiming(results, 90*time.Second)
+	for _, want := range []string{"whole sweep: 1m30s", "mean 20.0 ms per training step", "3 runs × 40 epochs × 12,630 images",
+		FullScheduleEstimate(0.02, 3).Round(time.Minute).String()} {
+		if !strings.Contains(got, want) {
+			t.Errorf("SweepTiming = %q, lacks %q", got, want)
+		}
+	}
+}
+
+func TestCNNCommandResultsReadsFinishedRuns(t *testing.T) {
+	dir := t.TempDir()
+	done := &Result{Model: "cnn-bn", LearningRate: 0.01, DataKind: "fashion-mnist", TestAccuracy: 0.9, SecondsPerStep: 0.025,
+		History: []Epoch{{Epoch: 1, Seconds: 50}, {Epoch: 2, Seconds: 70}}}
+	if err := lesson.WriteJSON(filepath.Join(dir, "fashion-mnist", "cnn-bn-lr0.01.json"), done); err != nil {
+		t.Fatal(err)
+	}
+	results, err := CommandResults(dir, "fashion-mnist")
+	if err != nil || len(results) != 1 || results[0].Model != "cnn-bn" {
+		t.Fatalf("results %v, %v", results, err)
+	}
+	if got, want := RunTimes(results)[0], "cnn-bn η=0.01: 2 epochs in 2m0s (60 s per epoch, 25.0 ms per training step)"; got != want {
+		t.Errorf("RunTimes = %q, want %q", got, want)
+	}
+	if results, err := CommandResults(dir, "npz"); err != nil || len(results) != 0 {
+		t.Errorf("no runs on npz: %v, %v", results, err)
+	}
+}

@@ -1,0 +1,6 @@
+// Package trainer holds what the cnn and seq2seq trainers share: checkpoints that survive a kill
+// and refuse another run's or another data set's folder, the divergence check, resuming (the
+// random generator's state and a schedule that may not shrink), reading model variables as graph
+// parameters (the Go backend would otherwise bake them into graphs as constants), and the timing
+// of the PyTorch peer for `make bench`.
+package trainer
