@@ -274,8 +274,9 @@ func concatDirections(x *Node) *Node {
 
 func shapeF32(dims ...int) shapes.Shape { return shapes.Make(dtypes.Float32, dims...) }
 
-// attend applies Bahdanau attention to decoder outputs dec [b, T, H]: returns
-// tanh(W_out [c_t; s_t] + b) [b, T, H] and the weights α [b, T, S].
+// attend applies attention to decoder outputs dec [b, T, H]: Bahdanau's additive score, taken
+// from the current state s_t (Bahdanau uses s_{t-1}), and Luong's output layer. It returns
+// tanh(W_out [c_t; s_t] + b_out) [b, T, H] and the weights α [b, T, S].
 func (f *forwardCtx) attend(enc encoded, dec *Node) (out, alpha *Node) {
 	query := Einsum("bth,hk->btk", dec, f.w["att_w_s"]) // [b, T, H]
 	scores := attentionScores(enc.proj, query, f.w["att_v"])
