@@ -29,7 +29,7 @@ func maskedAttention(Q, K, V [][]float64, beta float64, causal bool) [][]float64
 		}
 		scores := make([]float64, len(keys))
 		for j, k := range keys {
-			scores[j] = dot(q, k)
+			scores[j] = hopfield.InnerProduct(q, k)
 		}
 		p := hopfield.SoftmaxBeta(beta, scores)
 		out[i] = make([]float64, len(V[0]))
@@ -47,18 +47,10 @@ func SeparationGap(X [][]float64, i int) float64 {
 	best := math.Inf(-1)
 	for j, x := range X {
 		if j != i {
-			best = math.Max(best, dot(X[i], x))
+			best = math.Max(best, hopfield.InnerProduct(X[i], x))
 		}
 	}
-	return dot(X[i], X[i]) - best
-}
-
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
+	return hopfield.InnerProduct(X[i], X[i]) - best
 }
 
 // attentionSizes are (queries, patterns, dimension) of the lesson-2 checks: edge cases first.

@@ -53,7 +53,7 @@ func TestLesson1Checks(t *testing.T) {
 	expect(t, CheckCCCPStep(hopfield.Update), Pass)
 	// Forgetting the constants of E1 is the classic slip.
 	expect(t, CheckEnergy(func(X [][]float64, beta float64, q []float64) float64 {
-		return hopfield.E2(X, beta, q) + 0.5*dot(q, q)
+		return hopfield.E2(X, beta, q) + 0.5*hopfield.InnerProduct(q, q)
 	}), Fail, "wrong answer", "input:    X = [[1 2]]")
 	expect(t, CheckGradient(hopfield.Update), Fail, "wrong answer")
 	expect(t, CheckCCCPStep(func(X [][]float64, beta float64, q []float64) []float64 { return q }), Fail, "expected: [1 2]", "got:      [0.5 -1]")
@@ -83,10 +83,10 @@ func TestLesson2Checks(t *testing.T) {
 		best := 0.0 // wrong start for a maximum
 		for j := range X {
 			if j != i {
-				best = math.Max(best, dot(X[i], X[j]))
+				best = math.Max(best, hopfield.InnerProduct(X[i], X[j]))
 			}
 		}
-		return dot(X[i], X[i]) - best
+		return hopfield.InnerProduct(X[i], X[i]) - best
 	}), Fail, "i = 0", "expected: 2", "got:      1")
 	expect(t, CheckCausalSelfAttention(CausalSelfAttention), Pass)
 	expect(t, CheckCausalSelfAttention(func(X [][]float64, beta float64) [][]float64 {

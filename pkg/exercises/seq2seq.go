@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/dllessons/dllessons/pkg/hopfield"
 	"github.com/dllessons/dllessons/pkg/metrics"
 	"github.com/dllessons/dllessons/pkg/models/seq2seq"
 )
@@ -110,7 +111,7 @@ func LSTMStep(x, h, c []float64, W [][]float64, b []float64) (hNew, cNew []float
 	in := append(copyVec(x), h...)
 	z := make([]float64, 4*n)
 	for k := range z {
-		z[k] = b[k] + dot(W[k], in)
+		z[k] = b[k] + hopfield.InnerProduct(W[k], in)
 	}
 	hNew, cNew = make([]float64, n), make([]float64, n)
 	for j := range n {

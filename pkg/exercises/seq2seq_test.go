@@ -8,6 +8,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 
 	"github.com/dllessons/dllessons/pkg/backend"
+	"github.com/dllessons/dllessons/pkg/hopfield"
 	"github.com/dllessons/dllessons/pkg/metrics"
 	"github.com/dllessons/dllessons/pkg/models/seq2seq"
 )
@@ -22,7 +23,7 @@ func TestLSTMStepAgreesWithTheModel(t *testing.T) {
 	gates := make([]float32, 4*n)
 	in := append(copyVec(x), h...)
 	for k := range gates {
-		gates[k] = float32(b[k] + dot(W[k], in))
+		gates[k] = float32(b[k] + hopfield.InnerProduct(W[k], in))
 	}
 	c32 := make([]float32, n)
 	for i, v := range c {

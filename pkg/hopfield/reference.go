@@ -69,7 +69,7 @@ func SoftmaxBeta(beta float64, z []float64) []float64 {
 func MaxNorm(X Matrix) float64 {
 	m := 0.0
 	for _, x := range X {
-		m = math.Max(m, math.Sqrt(dot(x, x)))
+		m = math.Max(m, math.Sqrt(InnerProduct(x, x)))
 	}
 	return m
 }
@@ -77,7 +77,7 @@ func MaxNorm(X Matrix) float64 {
 // E1 is the convex part ½qᵀq + β⁻¹ log N + ½M².
 func E1(X Matrix, beta float64, q []float64) float64 {
 	M := MaxNorm(X)
-	return 0.5*dot(q, q) + math.Log(float64(len(X)))/beta + 0.5*M*M
+	return 0.5*InnerProduct(q, q) + math.Log(float64(len(X)))/beta + 0.5*M*M
 }
 
 // E2 is the concave part −lse(β, Xq).
@@ -198,7 +198,8 @@ func NumericalJacobian(grad func([]float64) []float64, q []float64, h float64) M
 	return jac
 }
 
-func dot(a, b []float64) float64 {
+// InnerProduct is aᵀb.
+func InnerProduct(a, b []float64) float64 {
 	s := 0.0
 	for i := range a {
 		s += a[i] * b[i]
@@ -210,7 +211,7 @@ func dot(a, b []float64) float64 {
 func matVec(X Matrix, q []float64) []float64 {
 	z := make([]float64, len(X))
 	for i, x := range X {
-		z[i] = dot(x, q)
+		z[i] = InnerProduct(x, q)
 	}
 	return z
 }

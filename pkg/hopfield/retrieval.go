@@ -15,7 +15,7 @@ func RandomPatterns(rng *rand.Rand, n, d int, norm float64) Matrix {
 			x[j] = rng.NormFloat64()
 		}
 		if norm > 0 {
-			scale := norm / math.Sqrt(dot(x, x))
+			scale := norm / math.Sqrt(InnerProduct(x, x))
 			for j := range x {
 				x[j] *= scale
 			}

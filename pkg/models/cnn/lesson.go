@@ -331,3 +331,20 @@ func RunTimes(results []*Result) []string {
 	}
 	return lines
 }
+
+// TryItTable lists the runs of lesson 3's try-it cell: last training loss and test accuracy. A
+// diverged run is named as such and has no accuracy (its weights are not a model).
+func TryItTable(budget SweepBudget, results []*Result) *lesson.Table {
+	t := &lesson.Table{Title: "Try it: " + budget.String(), Headers: []string{"model", "learning rate", "last training loss", "test accuracy %"}}
+	for _, r := range results {
+		name, loss, test := r.Model, "—", fmt.Sprintf("%.1f", 100*r.TestAccuracy)
+		if r.Diverged {
+			name, test = name+" (diverged: "+r.DivergedAt+")", "—"
+		}
+		if len(r.History) > 0 {
+			loss = fmt.Sprintf("%.4g", r.History[len(r.History)-1].TrainLoss)
+		}
+		t.AddRow(name, r.LearningRate, loss, test)
+	}
+	return t
+}

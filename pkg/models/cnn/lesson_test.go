@@ -97,3 +97,16 @@ func TestCNNCommandResultsReadsFinishedRuns(t *testing.T) {
 		t.Errorf("no runs on npz: %v, %v", results, err)
 	}
 }
+
+func TestTryItTableShowsNoAccuracyForADivergedRun(t *testing.T) {
+	budget := SweepBudget{TrainImages: 80, ValImages: 20, TestImages: 20, Epochs: 1}
+	ok := &Result{Model: "cnn-lr0.01", LearningRate: 0.01, TestAccuracy: 0.5, History: []Epoch{{TrainLoss: 1.25}}}
+	bad := &Result{Model: "cnn-lr1", LearningRate: 1, Diverged: true, DivergedAt: "epoch 1 step 3"}
+	table := TryItTable(budget, []*Result{ok, bad})
+	if got := table.Rows[0]; got[2] != "1.25" || got[3] != "50.0" {
+		t.Errorf("trained run row %q", got)
+	}
+	if got := table.Rows[1]; !strings.Contains(got[0], "diverged: epoch 1 step 3") || got[2] != "—" || got[3] != "—" {
+		t.Errorf("diverged run row %q: want it named diverged with no loss and no accuracy", got)
+	}
+}
