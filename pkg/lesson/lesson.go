@@ -1,5 +1,3 @@
-// Package lesson holds what every lesson shares: the quick-mode switch, result tables that print
-// as text in a terminal and as HTML in a notebook, and output helpers that work in both.
 package lesson
 
 import (

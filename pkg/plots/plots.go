@@ -1,6 +1,3 @@
-// Package plots draws the lessons' figures with gonum/plot and shows them in GoNB as SVG and
-// PNG together (so every frontend shows them, trusted or not, and they survive saving the
-// notebook and need no CDN) or writes them to files for the CLI.
 package plots
 
 import (
