@@ -4,8 +4,8 @@
 // One convention throughout: pkg/hopfield computes and returns plain result values (a
 // HessianCheck, a []Retrieval, a Stacked, a Descent2D, …); this package turns a result into
 //
-//	XTable(result) *lesson.Table               — shown with Show(), printed with String()
-//	XFigure(result) (*plots.Figure, error)      — shown with Show(), saved with Save(path)
+//	XTable(result) *lesson.Table            shown with Show(), printed with String()
+//	XFigure(result) (*plots.Figure, error)  shown with Show(), saved with Save(path)
 //
 // and computes nothing but formatting. A notebook cell reads
 //
