@@ -7,10 +7,10 @@ import (
 
 	"github.com/dllessons/dllessons/pkg/backend"
 	"github.com/dllessons/dllessons/pkg/hopfield"
+	"github.com/dllessons/dllessons/pkg/hopfield/report"
 	"github.com/dllessons/dllessons/pkg/lesson"
 	"github.com/dllessons/dllessons/pkg/plots"
 	"github.com/gomlx/compute"
-	"gonum.org/v1/plot"
 )
 
 func init() {
@@ -37,53 +37,49 @@ func runHopfield(args []string) error {
 		return err
 	}
 	fmt.Println("backend:", backend.Describe(b))
-	report, err := hopfield.RunReport(b, *seed, *instances)
+	experiments, err := hopfield.RunExperiments(b, *seed, *instances)
 	if err != nil {
 		return err
 	}
-	for _, t := range report.Tables() {
+	for _, t := range report.Tables(experiments) {
 		fmt.Println(t.String())
 	}
-	fmt.Printf("With random W_K, W_V: attention vs identity Hopfield update max |Δ| = %.3g; "+
-		"vs Hopfield on K = XW_K read out through V = XW_V: %.2e\n",
-		report.Projection.VsIdentityUpdate, report.Projection.VsProjectedHopfield)
 	path := filepath.Join(*out, "hopfield.json")
-	if err := lesson.WriteJSON(path, report); err != nil {
+	if err := lesson.WriteJSON(path, experiments); err != nil {
 		return err
 	}
 	fmt.Println("wrote", path)
-	return saveHopfieldFigures(b, report, *out)
+	return saveHopfieldFigures(b, experiments, *out)
 }
 
-func saveHopfieldFigures(b compute.Backend, report hopfield.Report, out string) error {
-	landscape, trajs, err := hopfield.LandscapeFigure(b, 2, 80)
+// saveHopfieldFigures writes the lessons' figures: the 2-D demo at β = 2 and 0.3, the energy
+// along CCCP, retrieval against β and the stacked updates.
+func saveHopfieldFigures(b compute.Backend, e hopfield.Experiments, out string) error {
+	sharp, err := hopfield.RunDemo2D(b, 2, 80)
 	if err != nil {
 		return err
 	}
-	merged, _, err := hopfield.LandscapeFigure(b, 0.3, 80)
-	if err != nil {
-		return err
-	}
-	trace, err := hopfield.EnergyTraceFigure("Energy along CCCP, β = 2", trajs)
-	if err != nil {
-		return err
-	}
-	retrieval, err := hopfield.RetrievalFigure(report.Retrieval)
-	if err != nil {
-		return err
-	}
-	stacked, err := report.Stacked.Figure()
+	merged, err := hopfield.RunDemo2D(b, 0.3, 80)
 	if err != nil {
 		return err
 	}
 	figures := []struct {
 		file string
-		plot *plot.Plot
-	}{{"landscape.svg", landscape}, {"landscape_small_beta.svg", merged}, {"energy_trace.svg", trace},
-		{"retrieval.svg", retrieval}, {"stacked_updates.svg", stacked}}
+		draw func() (*plots.Figure, error)
+	}{
+		{"landscape.svg", func() (*plots.Figure, error) { return report.LandscapeFigure(sharp) }},
+		{"landscape_small_beta.svg", func() (*plots.Figure, error) { return report.LandscapeFigure(merged) }},
+		{"energy_trace.svg", func() (*plots.Figure, error) { return report.EnergyTraceFigure(sharp) }},
+		{"retrieval.svg", func() (*plots.Figure, error) { return report.RetrievalFigure(e.Retrieval) }},
+		{"stacked_updates.svg", func() (*plots.Figure, error) { return report.StackedFigure(e.Stacked) }},
+	}
 	for _, f := range figures {
+		fig, err := f.draw()
+		if err != nil {
+			return err
+		}
 		path := filepath.Join(out, f.file)
-		if err := plots.Save(f.plot, path); err != nil {
+		if err := fig.Save(path); err != nil {
 			return err
 		}
 		fmt.Println("wrote", path)

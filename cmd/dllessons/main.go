@@ -1,12 +1,3 @@
-// Command dllessons runs the lessons' experiments without Jupyter (long runs, full reproduction,
-// results as JSON under results/ and figures) and executes the lesson notebooks headless.
-//
-//	dllessons hopfield ...          Hopfield energy, CCCP and attention experiments
-//	dllessons cnn train|test|params CNN on 48x48 images
-//	dllessons seq2seq train|test    phoneme-to-spelling seq2seq
-//	dllessons notebooks run [NAME]  execute notebooks headless into out/
-//
-// Every subcommand lives in its own file and registers itself in init().
 package main
 
 import (

@@ -1,9 +1,3 @@
-// Package backend picks the GoMLX compute backend for every lesson, command, test and benchmark,
-// so that all of them run with the same (fastest measured) settings.
-//
-// The pure-Go backend is the default: it needs nothing installed. XLA is used only when asked for
-// (DLLESSONS_BACKEND=xla or the CLI flag --backend=xla) and its PJRT plugin is already installed:
-// this package never lets GoMLX download a plugin.
 package backend
 
 import (

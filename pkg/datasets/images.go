@@ -1,9 +1,3 @@
-// Package datasets loads the lessons' data sets.
-//
-// The image data sets (this file and images_*.go) all end up as the same thing: 48×48 RGB
-// images stored channels-last (N×H×W×C, the layout of the course's npz file) as bytes, with
-// integer labels 0..5, split into train, validation and test. Pixels become float32 only per
-// batch (byte/256, as the course does), which keeps a full split at ~87 MB instead of ~350 MB.
 package datasets
 
 import (

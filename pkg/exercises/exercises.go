@@ -1,9 +1,3 @@
-// Package exercises checks the learners' answers in the lessons. Each exercise has a checker
-// that runs the learner's function against the project's reference implementation on random
-// and edge-case inputs and reports ✓, or ✗ with the first failing input, what was expected, what
-// came back and a hint. A stub still marked as unwritten (panic(exercises.NotYet)) reports
-// "not yet". A wrong, panicking, non-terminating or NaN-returning answer is a clear ✗: the
-// checker recovers panics and gives every call a time limit, so a cell never crashes.
 package exercises
 
 import (

@@ -83,6 +83,7 @@ func checkAttentionInputs(Q, K, V Matrix) error {
 
 // ProjectionEffect shows what changes when W_K and W_V are not the identity.
 type ProjectionEffect struct {
+	D, N, Batch int
 	// VsIdentityUpdate is max |Δ| between attention with random W_K, W_V and the plain
 	// Hopfield update on X: large, the outputs are different things.
 	VsIdentityUpdate float64
@@ -122,7 +123,7 @@ func CompareProjected(b compute.Backend, seed uint64, d, n, batch int) (Projecti
 	for i, q := range Q {
 		projected[i] = vecMat(SoftmaxBeta(beta, matVec(K, q)), V) // float64 reference
 	}
-	return ProjectionEffect{
+	return ProjectionEffect{D: d, N: n, Batch: batch,
 		VsIdentityUpdate:    maxAbsDiff(attended, identityUpdate),
 		VsProjectedHopfield: maxAbsDiff(attended, projected),
 	}, nil

@@ -1,11 +1,9 @@
 package hopfield
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
-	"github.com/dllessons/dllessons/pkg/lesson"
 	"github.com/gomlx/compute"
 	"gonum.org/v1/gonum/mat"
 )
@@ -123,16 +121,6 @@ func CheckSurrogate(seed uint64, instances, probes int) SurrogateCheck {
 	return c
 }
 
-// Table shows the surrogate check.
-func (c SurrogateCheck) Table() *lesson.Table {
-	t := &lesson.Table{Title: fmt.Sprintf("CCCP surrogate on %d random (X, q_t, β), %d probes each", c.Instances, c.Probes),
-		Headers: []string{"check", "value"}}
-	t.AddRow("min surrogate(q) − E(q)  (upper bound: ≥ 0 up to rounding)", fmt.Sprintf("%.3g", c.MinBoundGap))
-	t.AddRow("min surrogate(q) − surrogate(q_{t+1})  (argmin: ≥ 0)", fmt.Sprintf("%.3g", c.MinArgminGap))
-	t.AddRow("max |surrogate(q_t) − E(q_t)|  (touches: 0)", fmt.Sprintf("%.2e", c.MaxTouchGap))
-	return t
-}
-
 // DescentCheck summarises CCCP runs over many random instances.
 type DescentCheck struct {
 	Instances int
@@ -200,8 +188,8 @@ func LogSpace(lo, hi float64, n int) []float64 {
 	return out
 }
 
-// AttentionTable compares the Hopfield update with attention for every (d, N, batch) given.
-func AttentionTable(b compute.Backend, seed uint64, sizes [][3]int) ([]AttentionComparison, error) {
+// AttentionSweep compares the Hopfield update with attention for every (d, N, batch) given.
+func AttentionSweep(b compute.Backend, seed uint64, sizes [][3]int) ([]AttentionComparison, error) {
 	var rows []AttentionComparison
 	for _, s := range sizes {
 		c, err := CompareWithAttention(b, seed, s[0], s[1], s[2])

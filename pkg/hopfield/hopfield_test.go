@@ -3,7 +3,6 @@ package hopfield
 import (
 	"math"
 	"math/rand/v2"
-	"strconv"
 	"testing"
 
 	"github.com/dllessons/dllessons/pkg/backend"
@@ -291,8 +290,8 @@ func TestBadInputIsAnError(t *testing.T) {
 	if _, err := Attention(b, nil, Matrix{{1}}, Matrix{{1}}); err == nil {
 		t.Error("attention without queries accepted")
 	}
-	if _, err := RunReport(b, 1, 0); err == nil {
-		t.Error("a report over zero instances accepted")
+	if _, err := RunExperiments(b, 1, 0); err == nil {
+		t.Error("experiments over zero instances accepted")
 	}
 }
 
@@ -343,7 +342,7 @@ func TestLandscape(t *testing.T) {
 	}
 }
 
-func TestLessonFigures(t *testing.T) {
+func TestLessonExperiments(t *testing.T) {
 	b := testBackend(t)
 	X, opt := RetrievalProblem(1)
 	q := Corrupt(rand.New(rand.NewPCG(1, 1)), X[0], opt.Sigma, opt.MaskFrac)
@@ -357,40 +356,39 @@ func TestLessonFigures(t *testing.T) {
 	if d := stacked.Distances[1]; d[1] > 1e-3 {
 		t.Errorf("β=1 should retrieve the pattern in one update: distances %.3g", d)
 	}
-	if _, err := stacked.Figure(); err != nil {
-		t.Fatal(err)
-	}
 	h, _ := NewNet(b, X, 1)
 	trajs, _ := h.Iterate(Matrix{q}, 1e-9, 50)
 	d := NearestDistances(X, trajs[0])
 	if d[len(d)-1] > 1e-3 || d[0] < d[len(d)-1] {
 		t.Errorf("β=1 should bring the query onto its pattern: distances %v", d)
 	}
-	p, trajs2, err := LandscapeFigure(b, 2, 20)
-	if err != nil || p == nil || len(trajs2) != 6 {
-		t.Fatalf("landscape figure: %v", err)
-	}
-	if _, err := EnergyTraceFigure("t", trajs2); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestGradientCheckTable: single-precision gradients agree with finite differences to float32
-// accuracy, in every column and row.
-func TestGradientCheckTable(t *testing.T) {
-	table, err := GradientCheckTable(testBackend(t), 1, 3)
+	demo, err := RunDemo2D(b, 2, 20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(table.Rows) != 3 {
-		t.Fatalf("%d rows, want 3", len(table.Rows))
+	if c, r := demo.Landscape.Dims(); c != 20 || r != 20 || len(demo.Trajectories) != 6 || demo.Beta != 2 {
+		t.Fatalf("2-D demo: %d×%d grid, %d trajectories at β = %v; want 20×20, 6, β = 2", c, r, len(demo.Trajectories), demo.Beta)
 	}
-	for _, row := range table.Rows {
-		for _, cell := range row[3:] {
-			rel, err := strconv.ParseFloat(cell, 64)
-			if err != nil || rel > 1e-3 {
-				t.Errorf("relative error %q in row %v", cell, row)
-			}
+	for i, tr := range demo.Trajectories {
+		if nearest, dist := Nearest(demo.Patterns, tr.Final()); !tr.Converged || dist > 0.1 {
+			t.Errorf("start %d at β = 2 ends %.3g from pattern %d (converged: %v); each start should reach a pattern", i, dist, nearest, tr.Converged)
+		}
+	}
+}
+
+// TestCheckGradients: single-precision gradients agree with finite differences to float32
+// accuracy, closed form and autodiff, for E₂ and E.
+func TestCheckGradients(t *testing.T) {
+	checks, err := CheckGradients(testBackend(t), 1, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(checks) != 3 {
+		t.Fatalf("%d checks, want 3", len(checks))
+	}
+	for _, c := range checks {
+		if worst := max(c.E2Closed, c.E2Autodiff, c.EClosed, c.EAutodiff); !(worst <= 1e-3) || c.Beta > 10 {
+			t.Errorf("relative error %.2g (β = %.3g, β must be ≤ 10): %+v", worst, c.Beta, c)
 		}
 	}
 }

@@ -2,18 +2,15 @@ package hopfield
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
-	"github.com/dllessons/dllessons/pkg/lesson"
-	"github.com/dllessons/dllessons/pkg/plots"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
-	"gonum.org/v1/plot"
 )
 
-// Report gathers the numbers of the two Hopfield lessons; the CLI writes it as JSON.
-type Report struct {
+// Experiments gathers the numbers of the two Hopfield lessons; the CLI writes it as JSON and
+// pkg/hopfield/report renders it as tables.
+type Experiments struct {
 	Seed       uint64
 	Hessians   HessianCheck
 	Surrogate  SurrogateCheck
@@ -34,12 +31,12 @@ func RetrievalProblem(seed uint64) (Matrix, RetrievalOptions) {
 	return X, RetrievalOptions{Sigma: 0.5, MaskFrac: 0.25, Tolerance: 1e-3, MaxSteps: 100, Seed: seed}
 }
 
-// RunReport runs every check of the lessons.
-func RunReport(b compute.Backend, seed uint64, instances int) (Report, error) {
+// RunExperiments runs every check of the lessons on the given number of random instances.
+func RunExperiments(b compute.Backend, seed uint64, instances int) (Experiments, error) {
 	if instances < 1 {
-		return Report{}, fmt.Errorf("hopfield: need at least one random instance, got %d", instances)
+		return Experiments{}, fmt.Errorf("hopfield: need at least one random instance, got %d", instances)
 	}
-	r := Report{Seed: seed, Hessians: CheckHessians(seed, instances), Surrogate: CheckSurrogate(seed, instances, 20)}
+	r := Experiments{Seed: seed, Hessians: CheckHessians(seed, instances), Surrogate: CheckSurrogate(seed, instances, 20)}
 	var err error
 	if r.Descent, err = CheckDescent(b, seed, instances); err != nil {
 		return r, err
@@ -48,7 +45,7 @@ func RunReport(b compute.Backend, seed uint64, instances int) (Report, error) {
 	if r.Retrieval, err = RetrievalSweep(b, X, LogSpace(-3, 1, 9), opt); err != nil {
 		return r, err
 	}
-	if r.Attention, err = AttentionTable(b, seed, AttentionSizes); err != nil {
+	if r.Attention, err = AttentionSweep(b, seed, AttentionSizes); err != nil {
 		return r, err
 	}
 	if r.Projection, err = CompareProjected(b, seed, 16, 32, 8); err != nil {
@@ -59,54 +56,6 @@ func RunReport(b compute.Backend, seed uint64, instances int) (Report, error) {
 	return r, err
 }
 
-// Tables renders the report as the lessons' tables.
-func (r Report) Tables() []*lesson.Table {
-	return []*lesson.Table{r.HessianTable(), r.Surrogate.Table(), r.DescentTable(), RetrievalTable(r.Retrieval), AttentionTableOf(r.Attention), r.Stacked.Table()}
-}
-
-// HessianTable shows the Hessian checks.
-func (r Report) HessianTable() *lesson.Table {
-	h := r.Hessians
-	t := &lesson.Table{Title: fmt.Sprintf("Hessians on %d random (X, q, β), β ∈ [%.3g, %.3g]", h.Instances, h.BetaMin, h.BetaMax),
-		Headers: []string{"check", "value"}}
-	t.AddRow("max |closed form − finite differences| / ‖H‖", fmt.Sprintf("%.2e", h.MaxFiniteDiffError))
-	t.AddRow("smallest eigenvalue of ∇²E1 = I", fmt.Sprintf("%.3g", h.MinEigenE1))
-	t.AddRow("smallest eigenvalue of ∇²(−E2) / ‖∇²(−E2)‖", fmt.Sprintf("%.2e", h.MinEigenNegE2))
-	t.AddRow("same, literal β Xᵀ(diag(p) − ppᵀ)X, divided by β M²", fmt.Sprintf("%.2e", h.MinEigenLiteral))
-	return t
-}
-
-// DescentTable shows the CCCP monotonicity check.
-func (r Report) DescentTable() *lesson.Table {
-	d := r.Descent
-	t := &lesson.Table{Title: fmt.Sprintf("CCCP on %d random instances", d.Instances), Headers: []string{"check", "value"}}
-	t.AddRow("instances where the energy increased", d.Increases)
-	t.AddRow("largest one-step energy change", fmt.Sprintf("%.2e", d.MaxIncrease))
-	t.AddRow("reached a fixed point (‖Δq‖ < 1e-9)", fmt.Sprintf("%d / %d", d.Converged, d.Instances))
-	t.AddRow("steps: mean / max", fmt.Sprintf("%.1f / %d", d.MeanSteps, d.MaxSteps))
-	return t
-}
-
-// RetrievalTable shows retrieval against β.
-func RetrievalTable(rs []Retrieval) *lesson.Table {
-	t := &lesson.Table{Title: "Retrieval of corrupted patterns", Headers: []string{"β", "exact", "nearest", "distance to mean", "mean steps"}}
-	for _, r := range rs {
-		t.AddRow(fmt.Sprintf("%.3g", r.Beta), fmt.Sprintf("%.0f%%", 100*r.Exact), fmt.Sprintf("%.0f%%", 100*r.Nearest),
-			fmt.Sprintf("%.3f", r.DistanceToMean), fmt.Sprintf("%.1f", r.MeanSteps))
-	}
-	return t
-}
-
-// AttentionTableOf shows the Hopfield-update vs attention comparison.
-func AttentionTableOf(rows []AttentionComparison) *lesson.Table {
-	t := &lesson.Table{Title: "One Hopfield update (β = 1/√d) vs GoMLX cross-attention (W_K = W_V = I), float32",
-		Headers: []string{"d", "N", "queries", "max |Δ|", "max |output|"}}
-	for _, c := range rows {
-		t.AddRow(c.D, c.N, c.Batch, fmt.Sprintf("%.2e", c.MaxAbsDiff), fmt.Sprintf("%.3g", c.MaxAbsOutput))
-	}
-	return t
-}
-
 // Demo2D is the lessons' 2-D example: four stored patterns and six starting queries.
 func Demo2D() (patterns, starts Matrix) {
 	patterns = Matrix{{1.5, 1.0}, {-1.2, 1.4}, {-1.0, -1.3}, {1.3, -1.1}}
@@ -114,52 +63,31 @@ func Demo2D() (patterns, starts Matrix) {
 	return
 }
 
-// LandscapeFigure draws the energy of the 2-D demo at β with CCCP trajectories on it.
-func LandscapeFigure(b compute.Backend, beta float64, steps int) (*plot.Plot, []Trajectory, error) {
+// Descent2D is the 2-D demo at one β: the energy on a grid and the CCCP path of each start.
+type Descent2D struct {
+	Beta         float64
+	Patterns     Matrix
+	Landscape    Landscape
+	Trajectories []Trajectory
+}
+
+// RunDemo2D evaluates the 2-D demo (Demo2D) at β: the energy on a steps×steps grid over
+// [−2.8, 2.8]² and the CCCP trajectories of the six starts (to ‖Δq‖ < 10⁻⁶, at most 100 steps).
+func RunDemo2D(b compute.Backend, beta float64, steps int) (Descent2D, error) {
 	X, starts := Demo2D()
 	h, err := NewNet(b, X, beta)
 	if err != nil {
-		return nil, nil, err
+		return Descent2D{}, err
 	}
 	land, err := h.Landscape(-2.8, 2.8, steps)
 	if err != nil {
-		return nil, nil, err
+		return Descent2D{}, err
 	}
 	trajs, err := h.Iterate(starts, 1e-6, 100)
 	if err != nil {
-		return nil, nil, err
+		return Descent2D{}, err
 	}
-	paths := make([][][]float64, len(trajs))
-	for i, t := range trajs {
-		paths[i] = t.States
-	}
-	p, err := plots.EnergyMap(fmt.Sprintf("Energy landscape and CCCP trajectories, β = %g", beta), land, X, paths...)
-	return p, trajs, err
-}
-
-// EnergyTraceFigure plots E(q_t) against t for each trajectory.
-func EnergyTraceFigure(title string, trajs []Trajectory) (*plot.Plot, error) {
-	series := make([]plots.Series, len(trajs))
-	for i, t := range trajs {
-		xs := make([]float64, len(t.Energies))
-		for j := range xs {
-			xs[j] = float64(j)
-		}
-		series[i] = plots.Series{Name: fmt.Sprintf("query %d", i+1), X: xs, Y: t.Energies}
-	}
-	return plots.Lines(title, "CCCP step t", "E(q_t)", series...)
-}
-
-// RetrievalFigure plots exact and nearest retrieval rates against log₁₀ β.
-func RetrievalFigure(rs []Retrieval) (*plot.Plot, error) {
-	var exact, nearest plots.Series
-	exact.Name, nearest.Name = "fixed point = stored pattern", "closest to its own pattern"
-	for _, r := range rs {
-		lb := math.Log10(r.Beta)
-		exact.X, exact.Y = append(exact.X, lb), append(exact.Y, r.Exact)
-		nearest.X, nearest.Y = append(nearest.X, lb), append(nearest.Y, r.Nearest)
-	}
-	return plots.Lines("Retrieval of corrupted patterns vs β", "log₁₀ β", "share of queries", exact, nearest)
+	return Descent2D{Beta: beta, Patterns: X, Landscape: land, Trajectories: trajs}, nil
 }
 
 // NearestDistances is, for each state of the trajectory, the distance to the closest stored
@@ -208,36 +136,22 @@ func StackedUpdates(b compute.Backend, X Matrix, q []float64, betas []float64, s
 	return s, nil
 }
 
-// Table shows the distance before, after one update and at the end, for each β.
-func (s Stacked) Table() *lesson.Table {
-	t := &lesson.Table{Title: "Distance to the nearest stored pattern", Headers: []string{"β", "before", "after 1 update", "at the end", "updates"}}
-	for i, d := range s.Distances {
-		t.AddRow(fmt.Sprintf("%.3g", s.Betas[i]), fmt.Sprintf("%.3g", d[0]), fmt.Sprintf("%.3g", d[1]), fmt.Sprintf("%.3g", d[len(d)-1]), len(d)-1)
-	}
-	return t
+// GradientCheck is one random problem of CheckGradients: its size, β, and the relative errors
+// of single-precision gradients against central finite differences of the float64 reference.
+type GradientCheck struct {
+	N, D int
+	Beta float64
+	// E2Closed and E2Autodiff are the errors of ∇E₂ in closed form and by autodiff; EClosed and
+	// EAutodiff those of ∇E.
+	E2Closed, E2Autodiff, EClosed, EAutodiff float64
 }
 
-// Figure plots the distances against the number of updates.
-func (s Stacked) Figure() (*plot.Plot, error) {
-	series := make([]plots.Series, len(s.Betas))
-	for i, d := range s.Distances {
-		xs := make([]float64, len(d))
-		for j := range xs {
-			xs[j] = float64(j)
-		}
-		series[i] = plots.Series{Name: fmt.Sprintf("β = %.3g", s.Betas[i]), X: xs, Y: d}
-	}
-	return plots.Lines("Distance to the nearest stored pattern after each update", "updates (attention steps)", "distance", series...)
-}
-
-// GradientCheckTable compares the closed-form and the autodiff gradients of E₂ and of E, in
-// single precision as a model would run them, with central finite differences of the float64
-// reference on `instances` random problems (β capped at 10); entries are relative errors.
-func GradientCheckTable(b compute.Backend, seed uint64, instances int) (*lesson.Table, error) {
+// CheckGradients compares the closed-form and the autodiff gradients of E₂ and of E, in single
+// precision as a model would run them, with central finite differences of the float64
+// reference on `instances` random problems (β capped at 10).
+func CheckGradients(b compute.Backend, seed uint64, instances int) ([]GradientCheck, error) {
 	rng := rand.New(rand.NewPCG(seed, seed))
-	table := &lesson.Table{Title: "Gradients: closed form and autodiff vs finite differences (relative error)",
-		Headers: []string{"N", "D", "β", "∇E2 closed", "∇E2 autodiff", "∇E closed", "∇E autodiff"}}
-	rel := func(a, b []float64) string { return fmt.Sprintf("%.1e", RelativeError(a, b)) }
+	var checks []GradientCheck
 	for range instances {
 		X, q, beta := RandomInstance(rng)
 		beta = min(beta, 10)
@@ -252,10 +166,11 @@ func GradientCheckTable(b compute.Backend, seed uint64, instances int) (*lesson.
 		}
 		fdE2 := NumericalGradient(func(x []float64) float64 { return E2(X, beta, x) }, q, 1e-6)
 		fd := NumericalGradient(func(x []float64) float64 { return Energy(X, beta, x) }, q, 1e-6)
-		table.AddRow(len(X), len(q), fmt.Sprintf("%.3g", beta),
-			rel(grads[0], fdE2), rel(grads[1], fdE2), rel(grads[2], fd), rel(grads[3], fd))
+		checks = append(checks, GradientCheck{N: len(X), D: len(q), Beta: beta,
+			E2Closed: RelativeError(grads[0], fdE2), E2Autodiff: RelativeError(grads[1], fdE2),
+			EClosed: RelativeError(grads[2], fd), EAutodiff: RelativeError(grads[3], fd)})
 	}
-	return table, nil
+	return checks, nil
 }
 
 // gradientsOf returns net's ∇E₂ closed form and autodiff, then ∇E closed form and autodiff, at q.

@@ -1,15 +1,6 @@
-// Package hopfield is the mathematics of modern Hopfield networks (Ramsauer et al., 2020) as in
-// the homework's Question 1: the energy
-//
-//	E(q) = −lse(β, Xq) + ½qᵀq + β⁻¹ log N + ½M²,   M = maxᵢ ‖xᵢ‖,
-//
-// its convex part E1(q) = ½qᵀq + β⁻¹ log N + ½M² and concave part E2(q) = −lse(β, Xq), their
-// gradients and Hessians, the CCCP update q ← Xᵀ softmax(β X q), retrieval, and the equivalence
-// of one update with transformer cross-attention.
-//
-// X is N×D: row i is the stored pattern xᵢ. Everything exists twice: as GoMLX graph functions
-// (graph.go, run on any backend through Net) and as plain float64 reference code (this file),
-// which the tests use as an independent check.
+// This file is the plain float64 reference of the maths, which the tests use as an independent
+// check of the graphs.
+
 package hopfield
 
 import (

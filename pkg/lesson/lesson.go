@@ -1,5 +1,3 @@
-// Package lesson holds what every lesson shares: the quick-mode switch, result tables that print
-// as text in a terminal and as HTML in a notebook, and output helpers that work in both.
 package lesson
 
 import (
@@ -73,12 +71,13 @@ func (t *Table) String() string {
 		b.WriteString(t.Title + "\n")
 	}
 	line := func(cells []string) {
+		var l strings.Builder
 		for i, c := range cells {
 			if i < len(widths) {
-				fmt.Fprintf(&b, "%-*s  ", widths[i], c)
+				fmt.Fprintf(&l, "%-*s  ", widths[i], c)
 			}
 		}
-		b.WriteString("\n")
+		b.WriteString(strings.TrimRight(l.String(), " ") + "\n") // no padding after the last column
 	}
 	line(t.Headers)
 	seps := make([]string, len(widths))

@@ -31,6 +31,9 @@ func TestTableRendersTextAndEscapedHTML(t *testing.T) {
 	if !strings.Contains(text, "lr    test acc") || !strings.Contains(text, "0.01  69.00 %") {
 		t.Errorf("text table not aligned:\n%s", text)
 	}
+	if strings.Contains(text, " \n") {
+		t.Errorf("text table has trailing spaces:\n%q", text)
+	}
 	h := tab.HTML()
 	if !strings.Contains(h, "<th>test acc</th>") || !strings.Contains(h, "<td>&lt;b&gt;</td>") || strings.Contains(h, "<td><b></td>") {
 		t.Errorf("bad HTML: %s", h)

@@ -52,7 +52,7 @@ func Must[T any](v T, err error) T {
 }
 
 // Must2 is Must for calls that return two values and an error:
-// `fig, trajs := lesson.Must2(hopfield.LandscapeFigure(b, 2, 60))`.
+// `bn, total := lesson.Must2(cnn.ParamsByLayer(cnn.Variant{BatchNorm: true}))`.
 func Must2[A, B any](a A, b B, err error) (A, B) {
 	if err != nil {
 		panic(err)

@@ -1,6 +1,3 @@
-// Package metrics scores predicted spellings against gold ones: edit distance, character error
-// rate (CER), word error rate (WER) and WER@k for sampled decodings. Strings are compared as
-// sequences of Unicode code points, so "é" or "ǃ" count as one character each.
 package metrics
 
 // Levenshtein is the minimum number of single-character insertions, deletions and

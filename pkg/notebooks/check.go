@@ -1,6 +1,3 @@
-// Package notebooks executes the lesson notebooks headless with the GoNB kernel, writes the
-// executed copies and their HTML, and fails on any error they show — including the runtime
-// panics that GoNB reports as successful cells (only their stderr tells).
 package notebooks
 
 import (

@@ -186,7 +186,7 @@ const (
 
 // label draws text with its baseline at y (pixels), like SVG's <text>.
 func (c pixelCanvas) label(x, y float64, text string, size float64, bold bool, at anchor, clr color.Color) {
-	f := font.Font{Typeface: "Liberation", Variant: "Sans"}
+	f := sans
 	if bold {
 		f.Weight = xfont.WeightBold
 	}

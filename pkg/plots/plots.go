@@ -1,6 +1,3 @@
-// Package plots draws the lessons' figures with gonum/plot and shows them in GoNB as SVG and
-// PNG together (so every frontend shows them, trusted or not, and they survive saving the
-// notebook and need no CDN) or writes them to files for the CLI.
 package plots
 
 import (
@@ -17,10 +14,20 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-func init() {
-	// Sans-serif text: the SVGs name Liberation Sans with Arial, DejaVu Sans and sans-serif after it
-	// (withGenericFonts), faces that any viewer has something close to.
-	plot.DefaultFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+// sans is the face of every text in the figures: the SVGs name Liberation Sans with Arial,
+// DejaVu Sans and sans-serif after it (withGenericFonts), faces that any viewer has something
+// close to.
+var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+// newPlot is plot.New with every text in sans instead of gonum's serif default. (Setting
+// gonum's plot.DefaultFont would do the same for every package of the program, at import.)
+func newPlot() *plot.Plot {
+	p := plot.New()
+	for _, f := range []*font.Font{&p.Title.TextStyle.Font, &p.X.Label.TextStyle.Font, &p.X.Tick.Label.Font,
+		&p.Y.Label.TextStyle.Font, &p.Y.Tick.Label.Font, &p.Legend.TextStyle.Font} {
+		f.Typeface, f.Variant = sans.Typeface, sans.Variant
+	}
+	return p
 }
 
 // Default figure size.
@@ -37,7 +44,7 @@ type Series struct {
 
 // Lines returns a line plot of the series with a legend.
 func Lines(title, xLabel, yLabel string, series ...Series) (*plot.Plot, error) {
-	p := plot.New()
+	p := newPlot()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xLabel, yLabel
 	p.Add(plotter.NewGrid())
 	for i, s := range series {

@@ -6,9 +6,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -128,5 +130,24 @@ func TestPlotFigureFillsTheLegendColumnToo(t *testing.T) {
 	full := fmt.Sprintf("M0,0L%g,0L%g,%gL0,%gZ\" style=\"fill:#FFFFFF\"", Width.Points(), Width.Points(), Height.Points(), Height.Points())
 	if !strings.Contains(string(f.SVG), full) {
 		t.Error("the SVG's white background does not cover the whole figure (a dark viewer would show the legend column dark)")
+	}
+}
+
+// TestTextIsSansWithoutTouchingGonumsDefault: every text of a figure is in the sans face, and
+// importing plots leaves gonum's own default font (a package-level setting) as gonum set it.
+func TestTextIsSansWithoutTouchingGonumsDefault(t *testing.T) {
+	if plot.DefaultFont.Variant != "Serif" {
+		t.Errorf("gonum's DefaultFont is %+v: importing plots changed it", plot.DefaultFont)
+	}
+	p, err := Lines("title", "x", "y", Series{Name: "s", X: []float64{0, 1}, Y: []float64{1, 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := PlotFigure(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svg := string(f.SVG); strings.Contains(svg, "Serif") || !strings.Contains(svg, "Liberation Sans") {
+		t.Errorf("the figure's fonts are not all sans: %v", regexp.MustCompile(`font-family:[^;]*`).FindAllString(svg, -1))
 	}
 }

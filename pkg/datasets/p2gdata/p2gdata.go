@@ -1,5 +1,3 @@
-// Package p2gdata embeds the built-in phoneme-to-spelling data set (CMU Pronouncing
-// Dictionary words in IPA; see README.md and LICENSE-festlex-cmu).
 package p2gdata
 
 import "embed"

@@ -1,7 +1,3 @@
-// Package course embeds the course's phoneme-to-spelling data (IST Deep Learning 2024/25,
-// Homework 2, Question 3: English words from WikiPron, derived from Wiktionary), byte-identical
-// to the course files; SOURCE.txt gives their provenance and checksums, README.md the licence
-// (CC BY-SA, attribution to the Wiktionary contributors and WikiPron).
 package course
 
 import "embed"

@@ -19,7 +19,7 @@ import (
 // CCCP trajectory) as a line in a palette colour from a hollow start to a filled end point.
 // Grey keeps every palette colour readable on top of it.
 func EnergyMap(title string, grid plotter.GridXYZ, patterns [][]float64, paths ...[][]float64) (*plot.Plot, error) {
-	p := plot.New()
+	p := newPlot()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, "q₁", "q₂"
 	lo, hi := gridRange(grid)
 	colors := energyColors(lo, hi)
@@ -213,13 +213,13 @@ func (b colorBar) Plot(c draw.Canvas, _ *plot.Plot) {
 	c.SetLineWidth(px(1))
 	c.SetLineDash(nil, 0)
 	c.Stroke(vg.Rectangle{Min: vg.Point{X: x0, Y: c.Min.Y}, Max: vg.Point{X: x0 + px(barWidth), Y: c.Max.Y}}.Path())
-	face := font.DefaultCache.Lookup(font.Font{Typeface: "Liberation", Variant: "Sans"}, px(11))
+	face := font.DefaultCache.Lookup(sans, px(11))
 	for _, frac := range []float64{0, 0.5, 1} {
 		y := c.Min.Y + h*vg.Length(frac)
 		c.StrokeLine2(draw.LineStyle{Color: color.Black, Width: px(1)}, x0+px(barWidth), y, x0+px(barWidth+4), y)
 		c.FillString(face, vg.Point{X: x0 + px(barWidth+6), Y: y - px(4)}, fmt.Sprintf("%.3g", lo+(hi-lo)*frac))
 	}
-	title := font.DefaultCache.Lookup(font.Font{Typeface: "Liberation", Variant: "Sans"}, px(11))
+	title := font.DefaultCache.Lookup(sans, px(11))
 	c.Push()
 	c.Translate(vg.Point{X: x0 + px(barWidth+barLabels-4), Y: c.Min.Y + h/2 - title.Width(b.label)/2})
 	c.Rotate(math.Pi / 2)
