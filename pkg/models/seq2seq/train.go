@@ -32,6 +32,9 @@ type Options struct {
 	MaxSteps int
 	OnStep   func(Progress)
 	OnEpoch  func(Epoch)
+	// Stall, if > 0, calls OnStall once when no training step finished for that long.
+	Stall   time.Duration
+	OnStall func()
 }
 
 // DefaultOptions is the course's schedule: Adam lr 0.003, dropout 0.3, 20 epochs,
@@ -63,6 +66,7 @@ type Trainer struct {
 	// BestEpoch is the epoch whose weights are kept in the /best/ variables.
 	BestEpoch int
 	train     *model.Exec
+	loop      *trainer.Loop
 	ckpt      *trainer.Checkpoints
 	moments   [2][]*model.Variable // Adam first and second moments
 	adamStep  *model.Variable
@@ -98,7 +102,8 @@ func NewTrainer(backend compute.Backend, data *datasets.P2GData, opts Options) (
 		return nil, fmt.Errorf("seq2seq: need batch > 0, epochs ≥ 0, learning rate > 0, 0 ≤ dropout < 1; got %d, %d, %g, %g",
 			opts.BatchSize, opts.Epochs, opts.LearningRate, opts.Dropout)
 	}
-	t := &Trainer{Data: data, Options: opts}
+	t := &Trainer{Data: data, Options: opts, loop: &trainer.Loop{Label: "seq2seq", Epochs: opts.Epochs,
+		LearningRate: opts.LearningRate, CheckpointDir: opts.CheckpointDir, OnStep: opts.OnStep, Stall: opts.Stall, OnStall: opts.OnStall}}
 	store := model.NewStore()
 	if err := t.attachCheckpoint(store); err != nil {
 		return nil, err
@@ -262,22 +267,13 @@ func (t *Trainer) TrainEpoch() (Epoch, error) {
 	if t.Options.MaxSteps > 0 && len(batches) > t.Options.MaxSteps {
 		batches = batches[:t.Options.MaxSteps]
 	}
-	sum := 0.0
-	for i, idx := range batches {
-		loss, err := t.Step(t.Data.Batch(t.Data.Train, idx, t.Options.BatchSize, 0, 0))
-		if err != nil {
-			return Epoch{}, err
-		}
-		if trainer.Diverged(loss) {
-			return Epoch{}, fmt.Errorf("%w: seq2seq loss is %g at epoch %d step %d (Adam learning rate %g)",
-				trainer.ErrDiverged, loss, epoch, i+1, t.Options.LearningRate)
-		}
-		sum += loss
-		if t.Options.OnStep != nil {
-			t.Options.OnStep(Progress{Epoch: epoch, Epochs: t.Options.Epochs, Step: i + 1, Steps: len(batches), Loss: loss})
-		}
+	mean, _, err := t.loop.Steps(epoch, len(batches), func(i int) (float64, error) {
+		return t.Step(t.Data.Batch(t.Data.Train, batches[i], t.Options.BatchSize, 0, 0))
+	})
+	if err != nil {
+		return Epoch{}, err
 	}
-	rec := Epoch{Epoch: epoch, TrainLoss: sum / float64(len(batches))}
+	rec := Epoch{Epoch: epoch, TrainLoss: mean}
 	words, _, err := t.Decoder.Greedy(t.Data, t.Data.Valid, false)
 	if err != nil {
 		return Epoch{}, err
@@ -328,19 +324,13 @@ func (t *Trainer) saveCheckpoint() error {
 
 // Train runs (or resumes) the remaining epochs.
 func (t *Trainer) Train() error {
-	if err := trainer.CheckEpochsAhead(t.Options.CheckpointDir, len(t.History), t.Options.Epochs); err != nil {
-		return err
-	}
-	for len(t.History) < t.Options.Epochs {
+	return t.loop.Train(func() int { return len(t.History) }, func() error {
 		rec, err := t.TrainEpoch()
-		if err != nil {
-			return err
-		}
-		if t.Options.OnEpoch != nil {
+		if err == nil && t.Options.OnEpoch != nil {
 			t.Options.OnEpoch(rec)
 		}
-	}
-	return nil
+		return err
+	})
 }
 
 // ErrDiverged is wrapped by a training error when the loss became NaN, infinite or exploded.

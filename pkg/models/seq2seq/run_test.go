@@ -8,18 +8,19 @@ import (
 	"github.com/dllessons/dllessons/pkg/backend"
 )
 
-// TestRunSeq2SeqLessonWritesEveryResult runs the lesson's pipeline on a tiny data set with a
-// tiny budget (no checkpoint) and renders the lesson's tables from what it wrote.
-func TestRunSeq2SeqLessonWritesEveryResult(t *testing.T) {
+// TestRunWritesEveryResult runs the pipeline on a tiny data set with a tiny budget and renders
+// the lesson's tables from what it wrote.
+func TestRunWritesEveryResult(t *testing.T) {
 	data := tinyP2G(t)
-	run := LessonRecords{Dir: t.TempDir()}
-	budget := LessonBudget{Epochs: 1, MaxSteps: 2, TopP: 0.8, K: 3, BeamWidth: 2, Seed: 1, SamplingRuns: 3, TopPs: []float64{0.5, 0.9}}
-	origins, err := RunLesson(backend.MustDefault(), data, budget, run)
+	run := NewRecords(t.TempDir(), data.Kind)
+	exp := Experiment{Variants: Variants, Epochs: 1, MaxSteps: 2, Nucleus: Decoding{TopP: 0.8, K: 3, Runs: 3}, BeamWidth: 2,
+		Seed: 1, TopPs: []float64{0.5, 0.9}, Command: "test"}
+	outcomes, err := Run(backend.MustDefault(), data, exp, run.Store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(origins) != 2 || !strings.Contains(origins[0], "trained here") {
-		t.Errorf("origins %q", origins)
+	if len(outcomes) != 2 || !strings.Contains(outcomes[0].Origin, "trained here") || len(outcomes[1].Results) != 3 {
+		t.Errorf("outcomes %+v", outcomes)
 	}
 	var results []*Result
 	for _, m := range Variants {
