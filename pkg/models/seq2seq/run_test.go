@@ -90,3 +90,25 @@ func TestNucleusScoresShowTheirSpread(t *testing.T) {
 		t.Errorf("one run shown with a spread:\n%s", s)
 	}
 }
+
+// TestTryItTableDecodesTheChosenWords: one row per chosen word with its gold spelling and
+// three decodings; a word beyond the split is a clear error.
+func TestTryItTableDecodesTheChosenWords(t *testing.T) {
+	data := tinyP2G(t)
+	exp := Experiment{Epochs: 1, MaxSteps: 2, Seed: 3}
+	p, err := Prepare(backend.MustDefault(), data, exp, NewRecords(t.TempDir(), data.Kind).Store, Attention)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := p.TryItTable(data, TryIt{Words: []int{3, 0}, TopP: 0.8, K: 2, BeamWidth: 2, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := table.String()
+	if !strings.Contains(s, "b ɝ d") || !strings.Contains(s, "bird") || strings.Index(s, "bird") > strings.Index(s, "cat") {
+		t.Errorf("try-it table lacks the chosen words in order:\n%s", s)
+	}
+	if _, err := p.TryItTable(data, TryIt{Words: []int{99}, TopP: 0.8, K: 2, BeamWidth: 2}); err == nil || !strings.Contains(err.Error(), "test word 99") {
+		t.Errorf("word 99: error %v", err)
+	}
+}
