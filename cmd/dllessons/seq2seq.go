@@ -128,7 +128,9 @@ func s2sRun(name string, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = seq2seq.Run(b, data, f.experiment(name), runstore.NewSeq2Seq(f.out, data.Kind))
+	if _, err = seq2seq.Run(b, data, f.experiment(name), runstore.NewSeq2Seq(f.out, data.Kind)); err == nil {
+		fmt.Println("results and figures in", f.out)
+	}
 	return err
 }
 
@@ -150,7 +152,10 @@ func s2sTuneP(args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = seq2seq.TuneTopP(b, data, f.experiment("tune-p"), runstore.NewSeq2Seq(f.out, data.Kind), seq2seq.TopPCandidates)
+	store := runstore.NewSeq2Seq(f.out, data.Kind)
+	if _, err = seq2seq.TuneTopP(b, data, f.experiment("tune-p"), store, seq2seq.TopPCandidates); err == nil {
+		fmt.Println("sweep records in", f.out)
+	}
 	return err
 }
 

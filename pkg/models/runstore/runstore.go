@@ -24,8 +24,8 @@ func (r Results) Seq2Seq(kind string) Seq2Seq {
 	return NewSeq2Seq(filepath.Join(r.Root, "seq2seq"), kind)
 }
 
-// CNN is one folder of CNN runs on one kind of data: <dir>/<kind>/<run>.json, its figures, and
-// checkpoints/<run>/.
+// CNN is one folder of CNN runs on one kind of data: <run>.json, its figures, and
+// checkpoints/<run>/ (the command's are <out>/<kind>/).
 type CNN struct{ Dir string }
 
 // NewCNN is the folder of kind's runs under dir (the command's --out).
@@ -49,13 +49,13 @@ func (c CNN) Curves(name string) (loss, valAccuracy string) {
 // SweepName names the figures of several runs drawn together.
 const SweepName = "sweep"
 
-// SubsetRun is the name of a run trained on a seeded subset of n training images (n > 0),
-// kept apart from the same run on all of them.
-func SubsetRun(run string, n int) string {
+// SubsetKind names the data of runs trained on a seeded subset of n of kind's training images
+// (n > 0): their folder is kept apart from that of the runs on all of them.
+func SubsetKind(kind string, n int) string {
 	if n <= 0 {
-		return run
+		return kind
 	}
-	return fmt.Sprintf("%s-subset%d", run, n)
+	return fmt.Sprintf("%s-subset%d", kind, n)
 }
 
 // Seq2Seq is one folder of seq2seq runs: for each model variant trained on a kind of data,

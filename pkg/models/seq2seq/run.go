@@ -49,7 +49,7 @@ type Experiment struct {
 	// progress bar).
 	OnStep  func(Variant, Progress)
 	OnEpoch func(Variant, Epoch)
-	// Log receives the run's lines (epochs, files written, tables); nil discards them.
+	// Log receives a line per epoch and the tables of test results; nil discards them.
 	Log io.Writer
 }
 
@@ -169,7 +169,6 @@ func (exp Experiment) figures(p *Prepared, data *datasets.P2GData, store runstor
 	if err := plots.Save(curves, path); err != nil {
 		return err
 	}
-	exp.logf("wrote %s\n", path)
 	if p.Variant != Attention {
 		return nil
 	}
@@ -185,7 +184,6 @@ func (exp Experiment) figures(p *Prepared, data *datasets.P2GData, store runstor
 	if err := fig.SaveBoth(base); err != nil {
 		return err
 	}
-	exp.logf("wrote %s.svg and .png\n", base)
 	return nil
 }
 
@@ -220,13 +218,7 @@ func TuneTopP(b compute.Backend, data *datasets.P2GData, exp Experiment, store r
 	return out, nil
 }
 
-func (exp Experiment) writeJSON(path string, v any) error {
-	if err := lesson.WriteJSON(path, v); err != nil {
-		return err
-	}
-	exp.logf("wrote %s\n", path)
-	return nil
-}
+func (exp Experiment) writeJSON(path string, v any) error { return lesson.WriteJSON(path, v) }
 
 func (exp Experiment) logf(format string, args ...any) {
 	if exp.Log != nil {
