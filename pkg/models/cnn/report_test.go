@@ -42,7 +42,7 @@ func TestParamsByLayerExplainsTheDifference(t *testing.T) {
 }
 
 func TestResultsTableComparesOnlyOnCourseData(t *testing.T) {
-	res := func(kind string) []*Result {
+	res := func(kind datasets.ImageKind) []*Result {
 		return []*Result{{Model: "cnn", LearningRate: 0.01, DataKind: kind, TestAccuracy: 0.7, History: []Epoch{{ValAccuracy: 0.71}}}}
 	}
 	course := ResultsTable(res(datasets.KindNpz))

@@ -57,19 +57,19 @@ type Epoch struct {
 
 // Result is a finished (or diverged) run.
 type Result struct {
-	Model        string   `json:"model"`
-	Params       int      `json:"params"`
-	LearningRate float64  `json:"learning_rate"`
-	BatchSize    int      `json:"batch_size"`
-	Epochs       int      `json:"epochs"`
-	Seed         uint64   `json:"seed"`
-	Data         string   `json:"data"`
-	DataKind     string   `json:"data_kind"`
-	Splits       [3]int   `json:"splits"` // train, validation, test sizes
-	History      []Epoch  `json:"history"`
-	TestAccuracy float64  `json:"test_accuracy"`
-	Confusion    [][]int  `json:"confusion"` // [true class][predicted class] on the test split
-	Classes      []string `json:"classes"`
+	Model        string             `json:"model"`
+	Params       int                `json:"params"`
+	LearningRate float64            `json:"learning_rate"`
+	BatchSize    int                `json:"batch_size"`
+	Epochs       int                `json:"epochs"`
+	Seed         uint64             `json:"seed"`
+	Data         string             `json:"data"`
+	DataKind     datasets.ImageKind `json:"data_kind"`
+	Splits       [3]int             `json:"splits"` // train, validation, test sizes
+	History      []Epoch            `json:"history"`
+	TestAccuracy float64            `json:"test_accuracy"`
+	Confusion    [][]int            `json:"confusion"` // [true class][predicted class] on the test split
+	Classes      []string           `json:"classes"`
 	// Diverged says the training loss became NaN/Inf or exploded; training stopped there.
 	Diverged       bool    `json:"diverged"`
 	DivergedAt     string  `json:"diverged_at,omitempty"`

@@ -10,6 +10,8 @@ package runstore
 import (
 	"fmt"
 	"path/filepath"
+
+	"github.com/dllessons/dllessons/pkg/datasets"
 )
 
 // Results is the module's committed results folder (results/ beside go.mod), or any folder
@@ -17,10 +19,10 @@ import (
 type Results struct{ Root string }
 
 // CNN is the folder of the CNN runs on one kind of data.
-func (r Results) CNN(kind string) CNN { return NewCNN(filepath.Join(r.Root, "cnn"), kind) }
+func (r Results) CNN(kind datasets.ImageKind) CNN { return NewCNN(filepath.Join(r.Root, "cnn"), kind) }
 
 // Seq2Seq is the folder of the seq2seq runs on one kind of data.
-func (r Results) Seq2Seq(kind string) Seq2Seq {
+func (r Results) Seq2Seq(kind datasets.P2GKind) Seq2Seq {
 	return NewSeq2Seq(filepath.Join(r.Root, "seq2seq"), kind)
 }
 
@@ -29,7 +31,9 @@ func (r Results) Seq2Seq(kind string) Seq2Seq {
 type CNN struct{ Dir string }
 
 // NewCNN is the folder of kind's runs under dir (the command's --out).
-func NewCNN(dir, kind string) CNN { return CNN{Dir: filepath.Join(dir, kind)} }
+func NewCNN(dir string, kind datasets.ImageKind) CNN {
+	return CNN{Dir: filepath.Join(dir, string(kind))}
+}
 
 // Record is a run's JSON result.
 func (c CNN) Record(run string) string { return filepath.Join(c.Dir, run+".json") }
@@ -51,22 +55,25 @@ const SweepName = "sweep"
 
 // SubsetKind names the data of runs trained on a seeded subset of n of kind's training images
 // (n > 0): their folder is kept apart from that of the runs on all of them.
-func SubsetKind(kind string, n int) string {
+func SubsetKind(kind datasets.ImageKind, n int) datasets.ImageKind {
 	if n <= 0 {
 		return kind
 	}
-	return fmt.Sprintf("%s-subset%d", kind, n)
+	return datasets.ImageKind(fmt.Sprintf("%s-subset%d", kind, n))
 }
 
 // Seq2Seq is one folder of seq2seq runs: for each model variant trained on a kind of data,
 // <kind>-<variant>-<decoding>.json, the validation sweep of nucleus p, figures, the exported
 // best model (models/<kind>-<variant>) and the checkpoints (checkpoints/<kind>-<variant>).
-type Seq2Seq struct{ Dir, Kind string }
+type Seq2Seq struct {
+	Dir  string
+	Kind datasets.P2GKind
+}
 
 // NewSeq2Seq is the folder dir (the command's --out, a notebook's run folder) for data of kind.
-func NewSeq2Seq(dir, kind string) Seq2Seq { return Seq2Seq{Dir: dir, Kind: kind} }
+func NewSeq2Seq(dir string, kind datasets.P2GKind) Seq2Seq { return Seq2Seq{Dir: dir, Kind: kind} }
 
-func (s Seq2Seq) run(variant string) string { return s.Kind + "-" + variant }
+func (s Seq2Seq) run(variant string) string { return string(s.Kind) + "-" + variant }
 
 // Record is the test evaluation of a variant with one decoding.
 func (s Seq2Seq) Record(variant, decoding string) string {

@@ -345,7 +345,9 @@ func (exp Experiment) train(b compute.Backend, data *datasets.P2GData, store run
 type Records struct{ Store runstore.Seq2Seq }
 
 // NewRecords is the records of data of kind in folder dir.
-func NewRecords(dir, kind string) Records { return Records{Store: runstore.NewSeq2Seq(dir, kind)} }
+func NewRecords(dir string, kind datasets.P2GKind) Records {
+	return Records{Store: runstore.NewSeq2Seq(dir, kind)}
+}
 
 // Result reads the test evaluation of one model and decoding.
 func (r Records) Result(v Variant, d DecodingKind) (*Result, error) {
