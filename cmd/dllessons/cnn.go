@@ -36,6 +36,7 @@ type cnnFlags struct {
 
 func parseCNNFlags(name string, args []string) (*cnnFlags, error) {
 	f := &cnnFlags{}
+	course := cnn.CourseExperiment()
 	fs := flag.NewFlagSet("cnn "+name, flag.ContinueOnError)
 	fs.StringVar(&f.backend, "backend", "", "go (default) or xla; see README")
 	fs.StringVar(&f.data, "data", "", "the course's intel_landscapes.v2.npz, or a Kaggle-layout directory (seg_train/, seg_test/); default: built-in Fashion-MNIST")
@@ -43,10 +44,10 @@ func parseCNNFlags(name string, args []string) (*cnnFlags, error) {
 	fs.Float64Var(&f.lr, "lr", 0.01, "SGD learning rate")
 	fs.BoolVar(&f.bn, "bn", false, "the batch-norm variant")
 	fs.BoolVar(&f.all, "all", false, "run the course's four runs: η = 0.001, 0.01, 0.1 without batch norm and 0.01 with it")
-	fs.BoolVar(&f.resume, "resume", true, "continue from the run's checkpoint if there is one (false: start over)")
-	fs.IntVar(&f.epochs, "epochs", 40, "epochs")
+	fs.BoolVar(&f.resume, "resume", course.Resume, "continue from the run's checkpoint if there is one (false: start over)")
+	fs.IntVar(&f.epochs, "epochs", course.Budget.Epochs, "epochs")
 	fs.IntVar(&f.subset, "subset", 0, "train on a seeded subset of this many training images (0: all)")
-	fs.Uint64Var(&f.seed, "seed", 42, "random seed (initial weights, dropout, shuffling, splits)")
+	fs.Uint64Var(&f.seed, "seed", course.Seed, "random seed (initial weights, dropout, shuffling, splits)")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}

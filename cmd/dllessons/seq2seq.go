@@ -36,19 +36,20 @@ type s2sFlags struct {
 
 func parseS2SFlags(name string, args []string) (*s2sFlags, error) {
 	f := &s2sFlags{}
+	course := seq2seq.CourseExperiment()
 	fs := flag.NewFlagSet("seq2seq "+name, flag.ContinueOnError)
 	fs.StringVar(&f.backend, "backend", "", "go (default) or xla; see README")
 	fs.StringVar(&f.data, "data", "", "the data: "+datasets.P2GDataChoices+" (default: $"+datasets.P2GDataEnv+", else \""+datasets.CourseP2GName+"\")")
 	fs.StringVar(&f.out, "out", "results/seq2seq", "folder for JSON results, figures, models and checkpoints")
 	fs.StringVar(&f.model, "model", "both", "vanilla, attention or both")
-	fs.IntVar(&f.epochs, "epochs", 20, "epochs (the course: 20)")
-	fs.Uint64Var(&f.seed, "seed", 42, "random seed (initial weights, dropout, shuffling, sampling)")
-	fs.Float64Var(&f.topP, "top-p", seq2seq.DefaultTopP, "nucleus sampling: keep the most likely characters up to this probability mass")
-	fs.IntVar(&f.k, "k", 3, "nucleus sampling: samples per word (WER@k)")
-	fs.IntVar(&f.runs, "runs", 10, "nucleus sampling: independent runs (seeds seed, seed+1, …) whose test scores are averaged")
-	fs.IntVar(&f.beam, "beam", 5, "beam search width")
+	fs.IntVar(&f.epochs, "epochs", course.Epochs, fmt.Sprintf("epochs (the course: %d)", course.Epochs))
+	fs.Uint64Var(&f.seed, "seed", course.Seed, "random seed (initial weights, dropout, shuffling, sampling)")
+	fs.Float64Var(&f.topP, "top-p", course.Nucleus.TopP, "nucleus sampling: keep the most likely characters up to this probability mass")
+	fs.IntVar(&f.k, "k", course.Nucleus.K, "nucleus sampling: samples per word (WER@k)")
+	fs.IntVar(&f.runs, "runs", course.Nucleus.Runs, "nucleus sampling: independent runs (seeds seed, seed+1, …) whose test scores are averaged")
+	fs.IntVar(&f.beam, "beam", course.BeamWidth, "beam search width")
 	fs.IntVar(&f.maxSteps, "max-steps", 0, "stop each epoch after this many steps (0: whole epochs; for quick trials)")
-	fs.BoolVar(&f.resume, "resume", true, "continue from the run's checkpoint if there is one (false: start over)")
+	fs.BoolVar(&f.resume, "resume", course.Resume, "continue from the run's checkpoint if there is one (false: start over)")
 	fs.DurationVar(&f.stall, "stall", 20*time.Minute, "abort (resumably) when no training step finishes for this long")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
@@ -63,7 +64,7 @@ func parseS2SFlags(name string, args []string) (*s2sFlags, error) {
 func (f *s2sFlags) check(name string) error {
 	model := ""
 	switch f.model {
-	case "vanilla", "attention", "both":
+	case string(seq2seq.Vanilla), string(seq2seq.Attention), "both":
 	default:
 		model = fmt.Sprintf("--model %q: use vanilla, attention or both", f.model)
 	}

@@ -1,14 +1,12 @@
 package seq2seq
 
 import (
-	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
 
 	"github.com/dllessons/dllessons/pkg/backend"
+	"github.com/dllessons/dllessons/pkg/models/internal/golden"
 )
 
 var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/golden.json from this code (only when a change of numbers is intended)")
@@ -59,31 +57,5 @@ func TestTinyRunsMatchGolden(t *testing.T) {
 		}
 		got = append(got, g)
 	}
-	compareGolden(t, got)
-}
-
-func compareGolden[T any](t *testing.T, got T) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden.json")
-	if *updateGolden {
-		b, err := json.MarshalIndent(got, "", " ")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want T
-	if err := json.Unmarshal(b, &want); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	if !reflect.DeepEqual(got, want) {
-		g, _ := json.Marshal(got)
-		t.Errorf("the tiny seeded runs changed:\ngot  %s\nwant %s", g, b)
-	}
+	golden.Compare(t, filepath.Join("testdata", "golden.json"), got, *updateGolden)
 }
