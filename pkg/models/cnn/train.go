@@ -87,7 +87,7 @@ type Trainer struct {
 	backend compute.Backend
 	train   *model.Exec
 	eval    *model.Exec
-	loop    *trainer.Loop
+	loop    *trainer.Loop[Epoch]
 	ckpt    *trainer.Checkpoints
 	// History holds the finished epochs (restored from a checkpoint when resuming).
 	History []Epoch
@@ -107,29 +107,16 @@ func NewTrainer(backend compute.Backend, opts Options) (*Trainer, error) {
 		return nil, fmt.Errorf("cnn: need batch size > 0, epochs ≥ 0 and learning rate > 0; got %d, %d, %g",
 			opts.BatchSize, opts.Epochs, opts.LearningRate)
 	}
-	t := &Trainer{Options: opts, backend: backend, loop: &trainer.Loop{Label: "cnn", Epochs: opts.Epochs,
-		LearningRate: opts.LearningRate, CheckpointDir: opts.CheckpointDir, OnStep: opts.OnStep}}
+	t := &Trainer{Options: opts, backend: backend, loop: &trainer.Loop[Epoch]{Label: "cnn", Epochs: opts.Epochs,
+		LearningRate: opts.LearningRate, CheckpointDir: opts.CheckpointDir, OnStep: opts.OnStep, OnEpoch: opts.OnEpoch}}
 	store := model.NewStore()
-	run := fmt.Sprintf("%s lr=%g batch=%d seed=%d", opts.Variant.Name(), opts.LearningRate, opts.BatchSize, opts.Seed)
-	if opts.CheckpointDir != "" {
-		var err error
-		if t.ckpt, err = trainer.OpenCheckpoints(store, opts.CheckpointDir, "cnn", 2); err != nil {
-			return nil, err
-		}
-		if err := t.ckpt.Claim(runParam, run, opts.DataFingerprint); err != nil {
-			return nil, err
-		}
-		if h, found := store.GetParam("/" + historyParam); found {
-			if err := json.Unmarshal([]byte(fmt.Sprint(h)), &t.History); err != nil {
-				return nil, fmt.Errorf("cnn checkpoint %q: history: %w", opts.CheckpointDir, err)
-			}
-		}
-	}
-	store.SetParam("/"+runParam, run)
-	if err := trainer.RestoreRNGState(store, len(t.History) > 0, opts.Seed); err != nil {
-		return nil, fmt.Errorf("cnn checkpoint %q: %w", opts.CheckpointDir, err)
-	}
+	run := trainer.Run{Label: "cnn", Dir: opts.CheckpointDir, RunParam: runParam, StateParam: historyParam, Seed: opts.Seed,
+		Settings: fmt.Sprintf("%s lr=%g batch=%d seed=%d", opts.Variant.Name(), opts.LearningRate, opts.BatchSize, opts.Seed),
+		Data:     opts.DataFingerprint}
 	var err error
+	if t.ckpt, err = run.Open(store, &t.History); err != nil {
+		return nil, err
+	}
 	if t.Model, err = New(store, opts.Variant, opts.Seed); err != nil {
 		return nil, err
 	}
@@ -264,7 +251,7 @@ func (t *Trainer) TrainEpoch(train, val *datasets.ImageSet) (Epoch, error) {
 
 // saveCheckpoint stores weights, RNG state and history together (no-op without a directory).
 func (t *Trainer) saveCheckpoint() error {
-	return trainer.SaveWithState(t.ckpt, t.Model.Store, historyParam, t.History)
+	return t.ckpt.SaveState(t.History)
 }
 
 // Train runs (or resumes) the whole schedule on data and evaluates on the test split.
@@ -285,17 +272,13 @@ func Train(backend compute.Backend, data *datasets.Images, opts Options) (*Resul
 	}
 	var trainSeconds float64
 	steps := 0
-	err = t.loop.Train(func() int { return len(t.History) }, func() error {
+	err = t.loop.Train(func() int { return len(t.History) }, func() (Epoch, error) {
 		rec, err := t.TrainEpoch(data.Train, data.Val)
-		if err != nil {
-			return err
+		if err == nil {
+			trainSeconds += rec.TrainSecs
+			steps += (data.Train.Len() + opts.BatchSize - 1) / opts.BatchSize
 		}
-		trainSeconds += rec.TrainSecs
-		steps += (data.Train.Len() + opts.BatchSize - 1) / opts.BatchSize
-		if opts.OnEpoch != nil {
-			opts.OnEpoch(rec)
-		}
-		return nil
+		return rec, err
 	})
 	if errors.Is(err, trainer.ErrDiverged) {
 		res.Diverged, res.DivergedAt = true, err.Error()

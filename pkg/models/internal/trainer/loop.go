@@ -10,14 +10,16 @@ import (
 
 // Loop is the part of a training run both trainers share: the epochs still to do, the steps of
 // an epoch with divergence checks and progress, and the stall watchdog. Each trainer supplies
-// its own step (forward, backward, update) and its own evaluation.
-type Loop struct {
+// its own step (forward, backward, update) and its own evaluation; E is its epoch record.
+type Loop[E any] struct {
 	Label         string  // the model, for messages: "cnn", "seq2seq"
 	Epochs        int     // the schedule's epochs
 	LearningRate  float64 // for the divergence message
 	CheckpointDir string  // for messages
 	// OnStep, if set, is called after every training step (progress bars).
 	OnStep func(lesson.Progress)
+	// OnEpoch, if set, is called with each finished epoch's record (live curves, logs).
+	OnEpoch func(E)
 	// Stall, if > 0, calls OnStall once when no training step finished for that long (a stuck
 	// backend cannot be interrupted from inside; the caller decides what to do).
 	Stall   time.Duration
@@ -27,8 +29,9 @@ type Loop struct {
 }
 
 // Train runs epoch until done() reaches the schedule's epochs (done counts the finished ones,
-// restored from a checkpoint when resuming), under the stall watchdog.
-func (l *Loop) Train(done func() int, epoch func() error) error {
+// restored from a checkpoint when resuming), under the stall watchdog, and hands each epoch's
+// record to OnEpoch.
+func (l *Loop[E]) Train(done func() int, epoch func() (E, error)) error {
 	if err := CheckEpochsAhead(l.CheckpointDir, done(), l.Epochs); err != nil {
 		return err
 	}
@@ -38,8 +41,12 @@ func (l *Loop) Train(done func() int, epoch func() error) error {
 		defer close(stop)
 	}
 	for done() < l.Epochs {
-		if err := epoch(); err != nil {
+		rec, err := epoch()
+		if err != nil {
 			return err
+		}
+		if l.OnEpoch != nil {
+			l.OnEpoch(rec)
 		}
 	}
 	return nil
@@ -48,7 +55,7 @@ func (l *Loop) Train(done func() int, epoch func() error) error {
 // Steps runs the steps training steps of epoch, step(i) returning step i's loss, and returns
 // their mean loss. A NaN, infinite or exploded loss stops it with an error wrapping
 // ErrDiverged; lastLoss is then that loss.
-func (l *Loop) Steps(epoch, steps int, step func(i int) (float64, error)) (meanLoss, lastLoss float64, err error) {
+func (l *Loop[E]) Steps(epoch, steps int, step func(i int) (float64, error)) (meanLoss, lastLoss float64, err error) {
 	var sum float64
 	for i := range steps {
 		loss, err := step(i)
