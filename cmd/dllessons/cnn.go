@@ -43,7 +43,7 @@ func parseCNNFlags(name string, args []string) (*cnnFlags, error) {
 	fs.StringVar(&f.out, "out", "results/cnn", "folder for JSON results, figures and checkpoints")
 	fs.Float64Var(&f.lr, "lr", 0.01, "SGD learning rate")
 	fs.BoolVar(&f.bn, "bn", false, "the batch-norm variant")
-	fs.BoolVar(&f.all, "all", false, "run the course's four runs: η = 0.001, 0.01, 0.1 without batch norm and 0.01 with it")
+	fs.BoolVar(&f.all, "all", false, "run the course's runs: "+cnn.DescribeRuns(course.Runs))
 	fs.BoolVar(&f.resume, "resume", course.Resume, "continue from the run's checkpoint if there is one (false: start over)")
 	fs.IntVar(&f.epochs, "epochs", course.Budget.Epochs, "epochs")
 	fs.IntVar(&f.subset, "subset", 0, "train on a seeded subset of this many training images (0: all)")

@@ -2,6 +2,7 @@ package cnn
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gomlx/gomlx/ml/model"
@@ -30,6 +31,15 @@ var CourseRuns = []RunSpec{
 	{Variant{false}, 0.01, 70.30, 69.00},
 	{Variant{false}, 0.1, 53.77, 55.43},
 	{Variant{true}, 0.01, 76.35, 76.23},
+}
+
+// DescribeRuns lists runs as "cnn η=0.001, cnn-bn η=0.01, …".
+func DescribeRuns(runs []RunSpec) string {
+	names := make([]string, len(runs))
+	for i, r := range runs {
+		names[i] = fmt.Sprintf("%s η=%g", r.Variant.Name(), r.LearningRate)
+	}
+	return strings.Join(names, ", ")
 }
 
 // ParamTable lists a variant's layers with their output maps and parameters, computed from

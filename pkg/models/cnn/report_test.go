@@ -111,3 +111,9 @@ func TestTryItTableShowsNoAccuracyForADivergedRun(t *testing.T) {
 		t.Errorf("diverged run row %q: want it named diverged with no loss and no accuracy", got)
 	}
 }
+
+func TestDescribeRunsNamesEachRun(t *testing.T) {
+	if got, want := DescribeRuns(CourseRuns[2:]), "cnn η=0.1, cnn-bn η=0.01"; got != want {
+		t.Errorf("DescribeRuns = %q, want %q", got, want)
+	}
+}
