@@ -4,8 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/gomlx/compute"
@@ -14,8 +12,8 @@ import (
 	"github.com/dllessons/dllessons/pkg/datasets"
 	"github.com/dllessons/dllessons/pkg/lesson"
 	"github.com/dllessons/dllessons/pkg/models/cnn"
+	"github.com/dllessons/dllessons/pkg/models/runstore"
 	"github.com/dllessons/dllessons/pkg/models/torchpeer"
-	"github.com/dllessons/dllessons/pkg/plots"
 )
 
 func init() {
@@ -38,17 +36,18 @@ type cnnFlags struct {
 
 func parseCNNFlags(name string, args []string) (*cnnFlags, error) {
 	f := &cnnFlags{}
+	course := cnn.CourseExperiment()
 	fs := flag.NewFlagSet("cnn "+name, flag.ContinueOnError)
 	fs.StringVar(&f.backend, "backend", "", "go (default) or xla; see README")
 	fs.StringVar(&f.data, "data", "", "the course's intel_landscapes.v2.npz, or a Kaggle-layout directory (seg_train/, seg_test/); default: built-in Fashion-MNIST")
 	fs.StringVar(&f.out, "out", "results/cnn", "folder for JSON results, figures and checkpoints")
 	fs.Float64Var(&f.lr, "lr", 0.01, "SGD learning rate")
 	fs.BoolVar(&f.bn, "bn", false, "the batch-norm variant")
-	fs.BoolVar(&f.all, "all", false, "run the course's four runs: η = 0.001, 0.01, 0.1 without batch norm and 0.01 with it")
-	fs.BoolVar(&f.resume, "resume", true, "continue from the run's checkpoint if there is one (false: start over)")
-	fs.IntVar(&f.epochs, "epochs", 40, "epochs")
+	fs.BoolVar(&f.all, "all", false, "run the course's runs: "+cnn.DescribeRuns(course.Runs))
+	fs.BoolVar(&f.resume, "resume", course.Resume, "continue from the run's checkpoint if there is one (false: start over)")
+	fs.IntVar(&f.epochs, "epochs", course.Budget.Epochs, "epochs")
 	fs.IntVar(&f.subset, "subset", 0, "train on a seeded subset of this many training images (0: all)")
-	fs.Uint64Var(&f.seed, "seed", 42, "random seed (initial weights, dropout, shuffling, splits)")
+	fs.Uint64Var(&f.seed, "seed", course.Seed, "random seed (initial weights, dropout, shuffling, splits)")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
@@ -70,14 +69,18 @@ func (f *cnnFlags) runs() []cnn.RunSpec {
 	return []cnn.RunSpec{{Variant: cnn.Variant{BatchNorm: f.bn}, LearningRate: f.lr}}
 }
 
-// dirs returns the results folder of the data and a run's checkpoint folder.
-func (f *cnnFlags) dirs(data *datasets.Images, run cnn.RunSpec) (results, ckpt string) {
-	results = filepath.Join(f.out, data.Kind)
-	name := run.Name()
-	if f.subset > 0 {
-		name += fmt.Sprintf("-subset%d", f.subset)
-	}
-	return results, filepath.Join(results, "checkpoints", name)
+// store is the folder of the runs on data (kept apart for a --subset).
+func (f *cnnFlags) store(data *datasets.Images) runstore.CNN {
+	return runstore.NewCNN(f.out, runstore.SubsetKind(data.Kind, f.subset))
+}
+
+// experiment is the run the flags describe: the same cnn.Run as lesson 3.
+func (f *cnnFlags) experiment() cnn.Experiment {
+	exp := cnn.CourseExperiment()
+	exp.Runs, exp.Budget.Epochs, exp.Seed, exp.Resume = f.runs(), f.epochs, f.seed, f.resume
+	exp.Budget.TrainImages = f.subset // a seeded subset of the training images (0: all)
+	exp.Log = os.Stdout
+	return exp
 }
 
 func (f *cnnFlags) load() (compute.Backend, *datasets.Images, error) {
@@ -90,9 +93,6 @@ func (f *cnnFlags) load() (compute.Backend, *datasets.Images, error) {
 	data, err := datasets.LoadImages(f.data, f.seed)
 	if err != nil {
 		return nil, nil, err
-	}
-	if f.subset > 0 {
-		data.Train = data.Train.Subset(f.subset, f.seed)
 	}
 	fmt.Printf("data: %s [%s], %s; train/val/test %d/%d/%d (loaded in %s)\n", data.Source, data.Kind, data.Layout,
 		data.Train.Len(), data.Val.Len(), data.Test.Len(), time.Since(start).Round(time.Millisecond))
@@ -108,73 +108,13 @@ func cnnTrain(args []string) error {
 	if err != nil {
 		return err
 	}
-	var results []*cnn.Result
-	for _, run := range f.runs() {
-		res, err := trainOne(f, b, data, run)
-		if err != nil {
-			return err
-		}
-		results = append(results, res)
+	store := f.store(data)
+	results, err := cnn.Run(b, data, f.experiment(), store)
+	if err != nil {
+		return err
 	}
 	fmt.Print(cnn.ResultsTable(results).String())
-	if len(results) > 1 {
-		resultsDir, _ := f.dirs(data, f.runs()[0])
-		return saveCurves(results, filepath.Join(resultsDir, "sweep"))
-	}
-	return nil
-}
-
-// trainOne trains (or resumes) one run and writes its JSON and figures.
-func trainOne(f *cnnFlags, b compute.Backend, data *datasets.Images, run cnn.RunSpec) (*cnn.Result, error) {
-	resultsDir, ckptDir := f.dirs(data, run)
-	if !f.resume {
-		if err := os.RemoveAll(ckptDir); err != nil {
-			return nil, err
-		}
-	}
-	opts := cnn.DefaultOptions(run.Variant, run.LearningRate)
-	opts.Epochs, opts.Seed, opts.CheckpointDir = f.epochs, f.seed, ckptDir
-	opts.OnStep = cnn.ProgressReporter(run.Name())
-	opts.OnEpoch = func(e cnn.Epoch) {
-		fmt.Printf("%s epoch %2d: train loss %.4f, val acc %.2f%% (%.1fs)\n", run.Name(), e.Epoch, e.TrainLoss, 100*e.ValAccuracy, e.Seconds)
-	}
-	res, err := cnn.Train(b, data, opts)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Printf("%s: %s (%d params, %.1f ms/step)\n", run.Name(), res.TestSummary(), res.Params, 1000*res.SecondsPerStep)
-	name := strings.TrimPrefix(ckptDir, filepath.Join(resultsDir, "checkpoints")+string(filepath.Separator))
-	path := filepath.Join(resultsDir, name+".json")
-	if err := lesson.WriteJSON(path, res); err != nil {
-		return nil, err
-	}
-	fmt.Println("wrote", path)
-	if res.Diverged {
-		return res, saveCurves([]*cnn.Result{res}, filepath.Join(resultsDir, name))
-	}
-	cm, err := plots.ConfusionFigure(fmt.Sprintf("Test confusion, %s (%.1f%%)", name, 100*res.TestAccuracy), res.Classes, res.Confusion)
-	if err != nil {
-		return nil, err
-	}
-	if err := cm.Save(filepath.Join(resultsDir, name+"-confusion.svg")); err != nil {
-		return nil, err
-	}
-	return res, saveCurves([]*cnn.Result{res}, filepath.Join(resultsDir, name))
-}
-
-// saveCurves writes <prefix>-loss.svg and <prefix>-val-accuracy.svg.
-func saveCurves(results []*cnn.Result, prefix string) error {
-	loss, acc, err := cnn.SweepPlots(results)
-	if err != nil {
-		return err
-	}
-	if err := plots.Save(loss, prefix+"-loss.svg"); err != nil {
-		return err
-	}
-	if err := plots.Save(acc, prefix+"-val-accuracy.svg"); err != nil {
-		return err
-	}
-	fmt.Println("wrote", prefix+"-loss.svg,", prefix+"-val-accuracy.svg")
+	fmt.Println("results and figures in", store.Dir)
 	return nil
 }
 
@@ -188,8 +128,9 @@ func cnnTest(args []string) error {
 	if err != nil {
 		return err
 	}
+	data = f.experiment().Budget.Apply(data, f.seed) // the data the runs trained on
 	for _, run := range f.runs() {
-		_, ckptDir := f.dirs(data, run)
+		ckptDir := f.store(data).Checkpoints(run.Name())
 		if _, err := os.Stat(ckptDir); err != nil {
 			return fmt.Errorf("no checkpoint for %s at %q: train it first (same --data, --subset, --seed, --out)", run.Name(), ckptDir)
 		}

@@ -73,8 +73,8 @@ func (s *ImageSet) ClassCounts() [NumClasses]int {
 type Images struct {
 	// Source describes where the images came from (file or directory, and its kind).
 	Source string
-	// Kind is "npz" (the course file), "kaggle" (JPEG directories) or "fashion-mnist" (the default).
-	Kind string
+	// Kind is KindNpz (the course file), KindKaggle (JPEG directories) or KindFashionMNIST (the default).
+	Kind ImageKind
 	// Layout describes how the source stores channels, e.g. "NHWC (channels last)".
 	Layout string
 	// Classes names the labels 0..NumClasses-1.
@@ -97,11 +97,14 @@ func (d *Images) Subset(trainN, valN, testN int, seed uint64) *Images {
 	return &out
 }
 
+// ImageKind is the kind of source the CNN's images came from; results are kept per kind.
+type ImageKind string
+
 // Kinds of image source.
 const (
-	KindNpz          = "npz"
-	KindKaggle       = "kaggle"
-	KindFashionMNIST = "fashion-mnist"
+	KindNpz          ImageKind = "npz"
+	KindKaggle       ImageKind = "kaggle"
+	KindFashionMNIST ImageKind = "fashion-mnist"
 )
 
 // LandscapeClasses are the six Intel image classes, in the course's label order (alphabetical,

@@ -25,14 +25,23 @@ func BucketLen(n int) int {
 
 // P2GData is a loaded data set with vocabularies built from its training split.
 type P2GData struct {
-	Source             string // where it came from, for reports
-	Kind               string // "course" or "cmudict" (the built-in default)
+	Source             string  // where it came from, for reports
+	Kind               P2GKind // KindCourse or KindCMUDict
 	Train, Valid, Test *P2GSplit
 	Phones, Chars      *Vocab
 }
 
+// P2GKind is the kind of phoneme-to-spelling data; results are kept per kind.
+type P2GKind string
+
+// Kinds of P2G data.
+const (
+	KindCourse  P2GKind = "course"  // the course's WikiPron data, or a folder in its layout
+	KindCMUDict P2GKind = "cmudict" // the built-in CMU Pronouncing Dictionary
+)
+
 // NewP2GData builds the vocabularies from train.
-func NewP2GData(source, kind string, train, valid, test *P2GSplit) *P2GData {
+func NewP2GData(source string, kind P2GKind, train, valid, test *P2GSplit) *P2GData {
 	return &P2GData{Source: source, Kind: kind, Train: train, Valid: valid, Test: test,
 		Phones: SourceVocab(train.Examples), Chars: TargetVocab(train.Examples)}
 }

@@ -53,7 +53,7 @@ func loadP2GFolder(dir string) (*P2GData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewP2GData(dir, "course", train, valid, test), nil
+	return NewP2GData(dir, KindCourse, train, valid, test), nil
 }
 
 // CourseP2G loads the course's data (WikiPron, from Wiktionary) embedded in the module.
@@ -72,7 +72,7 @@ func BuiltinP2G() (*P2GData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewP2GData("built-in CMU Pronouncing Dictionary (festlex-cmu), converted to IPA", "cmudict",
+	return NewP2GData("built-in CMU Pronouncing Dictionary (festlex-cmu), converted to IPA", KindCMUDict,
 		splits[0], splits[1], splits[2]), nil
 }
 

@@ -8,7 +8,9 @@
 // pure-Go backend is several times faster than its general convolution op and has gradients for
 // every op it uses.
 //
-// Entry points: Train runs one model's whole schedule; RunSweep trains a list of runs on a budget
-// and stores their records in a folder that LoadSweep reads back; ResultsTable and SweepPlots
-// report them.
+// Entry points: Run is the one pipeline of an Experiment (a plan of runs as data, a budget, a
+// seed) that both `dllessons cnn train` and lesson 3 call; it trains each run with Train and
+// writes its record and figures into a runstore.CNN folder, which Records reads back;
+// ResultsTable, SweepPlots and TryItTable report them. The training loop (epochs, steps,
+// divergence, checkpoints) is the one shared with seq2seq in internal/trainer.
 package cnn

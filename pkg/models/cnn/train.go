@@ -57,19 +57,19 @@ type Epoch struct {
 
 // Result is a finished (or diverged) run.
 type Result struct {
-	Model        string   `json:"model"`
-	Params       int      `json:"params"`
-	LearningRate float64  `json:"learning_rate"`
-	BatchSize    int      `json:"batch_size"`
-	Epochs       int      `json:"epochs"`
-	Seed         uint64   `json:"seed"`
-	Data         string   `json:"data"`
-	DataKind     string   `json:"data_kind"`
-	Splits       [3]int   `json:"splits"` // train, validation, test sizes
-	History      []Epoch  `json:"history"`
-	TestAccuracy float64  `json:"test_accuracy"`
-	Confusion    [][]int  `json:"confusion"` // [true class][predicted class] on the test split
-	Classes      []string `json:"classes"`
+	Model        string             `json:"model"`
+	Params       int                `json:"params"`
+	LearningRate float64            `json:"learning_rate"`
+	BatchSize    int                `json:"batch_size"`
+	Epochs       int                `json:"epochs"`
+	Seed         uint64             `json:"seed"`
+	Data         string             `json:"data"`
+	DataKind     datasets.ImageKind `json:"data_kind"`
+	Splits       [3]int             `json:"splits"` // train, validation, test sizes
+	History      []Epoch            `json:"history"`
+	TestAccuracy float64            `json:"test_accuracy"`
+	Confusion    [][]int            `json:"confusion"` // [true class][predicted class] on the test split
+	Classes      []string           `json:"classes"`
 	// Diverged says the training loss became NaN/Inf or exploded; training stopped there.
 	Diverged       bool    `json:"diverged"`
 	DivergedAt     string  `json:"diverged_at,omitempty"`
@@ -87,6 +87,7 @@ type Trainer struct {
 	backend compute.Backend
 	train   *model.Exec
 	eval    *model.Exec
+	loop    *trainer.Loop[Epoch]
 	ckpt    *trainer.Checkpoints
 	// History holds the finished epochs (restored from a checkpoint when resuming).
 	History []Epoch
@@ -106,28 +107,16 @@ func NewTrainer(backend compute.Backend, opts Options) (*Trainer, error) {
 		return nil, fmt.Errorf("cnn: need batch size > 0, epochs ≥ 0 and learning rate > 0; got %d, %d, %g",
 			opts.BatchSize, opts.Epochs, opts.LearningRate)
 	}
-	t := &Trainer{Options: opts, backend: backend}
+	t := &Trainer{Options: opts, backend: backend, loop: &trainer.Loop[Epoch]{Label: "cnn", Epochs: opts.Epochs,
+		LearningRate: opts.LearningRate, CheckpointDir: opts.CheckpointDir, OnStep: opts.OnStep, OnEpoch: opts.OnEpoch}}
 	store := model.NewStore()
-	run := fmt.Sprintf("%s lr=%g batch=%d seed=%d", opts.Variant.Name(), opts.LearningRate, opts.BatchSize, opts.Seed)
-	if opts.CheckpointDir != "" {
-		var err error
-		if t.ckpt, err = trainer.OpenCheckpoints(store, opts.CheckpointDir, "cnn", 2); err != nil {
-			return nil, err
-		}
-		if err := t.ckpt.Claim(runParam, run, opts.DataFingerprint); err != nil {
-			return nil, err
-		}
-		if h, found := store.GetParam("/" + historyParam); found {
-			if err := json.Unmarshal([]byte(fmt.Sprint(h)), &t.History); err != nil {
-				return nil, fmt.Errorf("cnn checkpoint %q: history: %w", opts.CheckpointDir, err)
-			}
-		}
-	}
-	store.SetParam("/"+runParam, run)
-	if err := trainer.RestoreRNGState(store, len(t.History) > 0, opts.Seed); err != nil {
-		return nil, fmt.Errorf("cnn checkpoint %q: %w", opts.CheckpointDir, err)
-	}
+	run := trainer.Run{Label: "cnn", Dir: opts.CheckpointDir, RunParam: runParam, StateParam: historyParam, Seed: opts.Seed,
+		Settings: fmt.Sprintf("%s lr=%g batch=%d seed=%d", opts.Variant.Name(), opts.LearningRate, opts.BatchSize, opts.Seed),
+		Data:     opts.DataFingerprint}
 	var err error
+	if t.ckpt, err = run.Open(store, &t.History); err != nil {
+		return nil, err
+	}
 	if t.Model, err = New(store, opts.Variant, opts.Seed); err != nil {
 		return nil, err
 	}
@@ -238,30 +227,23 @@ func (t *Trainer) TrainEpoch(train, val *datasets.ImageSet) (Epoch, error) {
 	steps := (train.Len() + bs - 1) / bs
 	pixels := make([]float32, bs*datasets.ImageSize*datasets.ImageSize*datasets.ImageChannels)
 	labels := make([]int32, bs)
-	var sum float64
-	for step := range steps {
+	mean, last, err := t.loop.Steps(epoch, steps, func(step int) (float64, error) {
 		idx := order[step*bs : min((step+1)*bs, train.Len())]
 		n := len(idx)
 		train.FillBatch(idx, pixels, labels)
-		loss, err := t.Step(pixels[:n*len(pixels)/bs], labels[:n])
-		if err != nil {
-			return Epoch{}, err
-		}
-		if trainer.Diverged(loss) {
-			return Epoch{Epoch: epoch, TrainLoss: loss}, fmt.Errorf("%w: loss %g at epoch %d step %d (learning rate %g)",
-				trainer.ErrDiverged, loss, epoch, step+1, t.Options.LearningRate)
-		}
-		sum += loss
-		if t.Options.OnStep != nil {
-			t.Options.OnStep(Progress{Epoch: epoch, Epochs: t.Options.Epochs, Step: step + 1, Steps: steps, Loss: loss})
-		}
+		return t.Step(pixels[:n*len(pixels)/bs], labels[:n])
+	})
+	if errors.Is(err, trainer.ErrDiverged) {
+		return Epoch{Epoch: epoch, TrainLoss: last}, err
+	} else if err != nil {
+		return Epoch{}, err
 	}
 	trainSecs := time.Since(start).Seconds()
 	valAcc, err := t.Accuracy(val)
 	if err != nil {
 		return Epoch{}, err
 	}
-	rec := Epoch{Epoch: epoch, TrainLoss: sum / float64(steps), ValAccuracy: valAcc,
+	rec := Epoch{Epoch: epoch, TrainLoss: mean, ValAccuracy: valAcc,
 		Seconds: time.Since(start).Seconds(), TrainSecs: trainSecs}
 	t.History = append(t.History, rec)
 	return rec, t.saveCheckpoint()
@@ -269,7 +251,7 @@ func (t *Trainer) TrainEpoch(train, val *datasets.ImageSet) (Epoch, error) {
 
 // saveCheckpoint stores weights, RNG state and history together (no-op without a directory).
 func (t *Trainer) saveCheckpoint() error {
-	return trainer.SaveWithState(t.ckpt, t.Model.Store, historyParam, t.History)
+	return t.ckpt.SaveState(t.History)
 }
 
 // Train runs (or resumes) the whole schedule on data and evaluates on the test split.
@@ -288,25 +270,20 @@ func Train(backend compute.Backend, data *datasets.Images, opts Options) (*Resul
 		Splits: [3]int{data.Train.Len(), data.Val.Len(), data.Test.Len()}, Classes: data.Classes,
 		Backend: fmt.Sprint(backend.Name()),
 	}
-	if err := trainer.CheckEpochsAhead(opts.CheckpointDir, len(t.History), opts.Epochs); err != nil {
-		return nil, err
-	}
 	var trainSeconds float64
 	steps := 0
-	for len(t.History) < opts.Epochs {
+	err = t.loop.Train(func() int { return len(t.History) }, func() (Epoch, error) {
 		rec, err := t.TrainEpoch(data.Train, data.Val)
-		if errors.Is(err, trainer.ErrDiverged) {
-			res.Diverged, res.DivergedAt = true, err.Error()
-			break
+		if err == nil {
+			trainSeconds += rec.TrainSecs
+			steps += (data.Train.Len() + opts.BatchSize - 1) / opts.BatchSize
 		}
-		if err != nil {
-			return nil, err
-		}
-		trainSeconds += rec.TrainSecs
-		steps += (data.Train.Len() + opts.BatchSize - 1) / opts.BatchSize
-		if opts.OnEpoch != nil {
-			opts.OnEpoch(rec)
-		}
+		return rec, err
+	})
+	if errors.Is(err, trainer.ErrDiverged) {
+		res.Diverged, res.DivergedAt = true, err.Error()
+	} else if err != nil {
+		return nil, err
 	}
 	res.History = t.History
 	if steps > 0 {

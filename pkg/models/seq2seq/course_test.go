@@ -8,6 +8,7 @@ import (
 	"github.com/dllessons/dllessons/pkg/backend"
 	"github.com/dllessons/dllessons/pkg/datasets"
 	"github.com/dllessons/dllessons/pkg/lesson"
+	"github.com/dllessons/dllessons/pkg/models/runstore"
 )
 
 // TestCommittedCourseModelsScoreAsRecorded loads the committed course models with the course
@@ -21,8 +22,9 @@ func TestCommittedCourseModelsScoreAsRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	be := backend.MustDefault()
+	committed := runstore.Results{Root: filepath.Join("..", "..", "..", "results")}.Seq2Seq(data.Kind)
 	for _, name := range []string{"vanilla", "attention"} {
-		m, _, err := Load(filepath.Join(ResultsDir(), "models", "course-"+name), data)
+		m, _, err := Load(committed.Model(name), data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +37,7 @@ func TestCommittedCourseModelsScoreAsRecorded(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := &Result{}
-		if err := lesson.ReadJSON(filepath.Join(ResultsDir(), "course-"+name+"-greedy.json"), want); err != nil {
+		if err := lesson.ReadJSON(committed.Record(name, string(Greedy)), want); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("%s greedy: CER %.4f WER %.3f (recorded %.4f %.3f)", name, got.TestCER, got.TestWER, want.TestCER, want.TestWER)

@@ -13,6 +13,9 @@
 // GoMLX's pure-Go backend has no gradient through While loops, so every recurrence is unrolled
 // over a static length; lengths are bucketed (datasets.BucketLen) so few graphs get compiled.
 //
-// Entry points: NewTrainer and Trainer.Train train a model; Evaluate scores one Decoding of it;
-// RunLesson is lesson 4's whole pipeline, whose records LessonRecords reads back.
+// Entry points: Run is the one pipeline of an Experiment that both `dllessons seq2seq
+// train|test` and lesson 4 call: each model is loaded (Prepare) or trained and exported, every
+// decoding of the test words is evaluated, and the records and figures go into a
+// runstore.Seq2Seq folder, which Records reads back. NewTrainer and Trainer.Train train one
+// model on the training loop shared with cnn (internal/trainer); Evaluate scores one Decoding.
 package seq2seq

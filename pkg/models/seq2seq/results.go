@@ -60,18 +60,18 @@ type Result struct {
 	TopP       float64      `json:"top_p,omitempty"`
 	// SamplingRuns (nucleus) are the runs whose CER, WER and WER@k the test_ fields average;
 	// the examples are those of the first run.
-	SamplingRuns []SamplingRun `json:"sampling_runs,omitempty"`
-	BeamWidth    int           `json:"beam_width,omitempty"`
-	Seed         uint64        `json:"seed"`
-	Epochs       int           `json:"epochs"`
-	BestEpoch    int           `json:"best_epoch"`
-	History      []Epoch       `json:"history"`
-	Examples     []Example     `json:"examples"`
-	Data         string        `json:"data"`
-	DataKind     string        `json:"data_kind"`
-	Params       int           `json:"params"`
-	Backend      string        `json:"backend"`
-	Command      string        `json:"command"`
+	SamplingRuns []SamplingRun    `json:"sampling_runs,omitempty"`
+	BeamWidth    int              `json:"beam_width,omitempty"`
+	Seed         uint64           `json:"seed"`
+	Epochs       int              `json:"epochs"`
+	BestEpoch    int              `json:"best_epoch"`
+	History      []Epoch          `json:"history"`
+	Examples     []Example        `json:"examples"`
+	Data         string           `json:"data"`
+	DataKind     datasets.P2GKind `json:"data_kind"`
+	Params       int              `json:"params"`
+	Backend      string           `json:"backend"`
+	Command      string           `json:"command"`
 	// Seconds is the wall time of the training (all epochs, including resumed ones) plus this test.
 	Seconds       float64 `json:"seconds"`
 	DecodeSeconds float64 `json:"decode_seconds"`

@@ -1,7 +1,6 @@
 package seq2seq
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -32,6 +31,9 @@ type Options struct {
 	MaxSteps int
 	OnStep   func(Progress)
 	OnEpoch  func(Epoch)
+	// Stall, if > 0, calls OnStall once when no training step finished for that long.
+	Stall   time.Duration
+	OnStall func()
 }
 
 // DefaultOptions is the course's schedule: Adam lr 0.003, dropout 0.3, 20 epochs,
@@ -63,6 +65,7 @@ type Trainer struct {
 	// BestEpoch is the epoch whose weights are kept in the /best/ variables.
 	BestEpoch int
 	train     *model.Exec
+	loop      *trainer.Loop[Epoch]
 	ckpt      *trainer.Checkpoints
 	moments   [2][]*model.Variable // Adam first and second moments
 	adamStep  *model.Variable
@@ -98,21 +101,24 @@ func NewTrainer(backend compute.Backend, data *datasets.P2GData, opts Options) (
 		return nil, fmt.Errorf("seq2seq: need batch > 0, epochs ≥ 0, learning rate > 0, 0 ≤ dropout < 1; got %d, %d, %g, %g",
 			opts.BatchSize, opts.Epochs, opts.LearningRate, opts.Dropout)
 	}
-	t := &Trainer{Data: data, Options: opts}
+	t := &Trainer{Data: data, Options: opts, loop: &trainer.Loop[Epoch]{Label: "seq2seq", Epochs: opts.Epochs,
+		LearningRate: opts.LearningRate, CheckpointDir: opts.CheckpointDir, OnStep: opts.OnStep, OnEpoch: opts.OnEpoch,
+		Stall: opts.Stall, OnStall: opts.OnStall}}
 	store := model.NewStore()
-	if err := t.attachCheckpoint(store); err != nil {
+	run := trainer.Run{Label: "seq2seq", Dir: opts.CheckpointDir, RunParam: s2sRunParam, Settings: opts.RunName(),
+		Data: data.Fingerprint(), StateParam: s2sHistoryParam, Seed: opts.Seed}
+	var saved trainingState
+	var err error
+	if t.ckpt, err = run.Open(store, &saved); err != nil {
 		return nil, err
 	}
-	if err := trainer.RestoreRNGState(store, len(t.History) > 0, opts.Seed); err != nil {
-		return nil, fmt.Errorf("seq2seq checkpoint %q: %w", opts.CheckpointDir, err)
-	}
+	t.History, t.BestEpoch = saved.History, saved.BestEpoch
 	cfg := opts.config(data.Phones.Size(), data.Chars.Size())
 	if len(t.History) > 0 {
 		if err := checkHasParams(t.ckpt.Loader, cfg); err != nil {
 			return nil, fmt.Errorf("seq2seq checkpoint %q: %w (or start over with --resume=false)", opts.CheckpointDir, err)
 		}
 	}
-	var err error
 	if t.Model, err = New(store, cfg, opts.Seed); err != nil {
 		return nil, err
 	}
@@ -129,31 +135,10 @@ func NewTrainer(backend compute.Backend, data *datasets.P2GData, opts Options) (
 	return t, nil
 }
 
-func (t *Trainer) attachCheckpoint(store *model.Store) error {
-	dir := t.Options.CheckpointDir
-	if dir == "" {
-		return nil
-	}
-	var err error
-	if t.ckpt, err = trainer.OpenCheckpoints(store, dir, "seq2seq", 2); err != nil {
-		return err
-	}
-	run := t.Options.RunName()
-	if err := t.ckpt.Claim(s2sRunParam, run, t.Data.Fingerprint()); err != nil {
-		return err
-	}
-	store.SetParam("/"+s2sRunParam, run)
-	if h, found := store.GetParam("/" + s2sHistoryParam); found {
-		var saved struct {
-			History   []Epoch
-			BestEpoch int
-		}
-		if err := json.Unmarshal([]byte(fmt.Sprint(h)), &saved); err != nil {
-			return fmt.Errorf("seq2seq checkpoint %q: history: %w", dir, err)
-		}
-		t.History, t.BestEpoch = saved.History, saved.BestEpoch
-	}
-	return nil
+// trainingState is saved with every checkpoint.
+type trainingState struct {
+	History   []Epoch
+	BestEpoch int
 }
 
 // createStateVariables makes the Adam moments and step and the best-weights copies (values
@@ -262,22 +247,13 @@ func (t *Trainer) TrainEpoch() (Epoch, error) {
 	if t.Options.MaxSteps > 0 && len(batches) > t.Options.MaxSteps {
 		batches = batches[:t.Options.MaxSteps]
 	}
-	sum := 0.0
-	for i, idx := range batches {
-		loss, err := t.Step(t.Data.Batch(t.Data.Train, idx, t.Options.BatchSize, 0, 0))
-		if err != nil {
-			return Epoch{}, err
-		}
-		if trainer.Diverged(loss) {
-			return Epoch{}, fmt.Errorf("%w: seq2seq loss is %g at epoch %d step %d (Adam learning rate %g)",
-				trainer.ErrDiverged, loss, epoch, i+1, t.Options.LearningRate)
-		}
-		sum += loss
-		if t.Options.OnStep != nil {
-			t.Options.OnStep(Progress{Epoch: epoch, Epochs: t.Options.Epochs, Step: i + 1, Steps: len(batches), Loss: loss})
-		}
+	mean, _, err := t.loop.Steps(epoch, len(batches), func(i int) (float64, error) {
+		return t.Step(t.Data.Batch(t.Data.Train, batches[i], t.Options.BatchSize, 0, 0))
+	})
+	if err != nil {
+		return Epoch{}, err
 	}
-	rec := Epoch{Epoch: epoch, TrainLoss: sum / float64(len(batches))}
+	rec := Epoch{Epoch: epoch, TrainLoss: mean}
 	words, _, err := t.Decoder.Greedy(t.Data, t.Data.Valid, false)
 	if err != nil {
 		return Epoch{}, err
@@ -319,28 +295,12 @@ func (t *Trainer) UseBest() error {
 
 // saveCheckpoint stores weights, RNG state, history and the best epoch together.
 func (t *Trainer) saveCheckpoint() error {
-	state := struct {
-		History   []Epoch
-		BestEpoch int
-	}{t.History, t.BestEpoch}
-	return trainer.SaveWithState(t.ckpt, t.Model.Store, s2sHistoryParam, state)
+	return t.ckpt.SaveState(trainingState{t.History, t.BestEpoch})
 }
 
 // Train runs (or resumes) the remaining epochs.
 func (t *Trainer) Train() error {
-	if err := trainer.CheckEpochsAhead(t.Options.CheckpointDir, len(t.History), t.Options.Epochs); err != nil {
-		return err
-	}
-	for len(t.History) < t.Options.Epochs {
-		rec, err := t.TrainEpoch()
-		if err != nil {
-			return err
-		}
-		if t.Options.OnEpoch != nil {
-			t.Options.OnEpoch(rec)
-		}
-	}
-	return nil
+	return t.loop.Train(func() int { return len(t.History) }, t.TrainEpoch)
 }
 
 // ErrDiverged is wrapped by a training error when the loss became NaN, infinite or exploded.

@@ -55,6 +55,8 @@ type Checkpoints struct {
 	// Loader holds the values of the checkpoint loaded when the folder was opened.
 	Loader *checkpoint.Handler
 	next   int // count of the next checkpoint's name
+	// stateParam is the store parameter SaveState writes (Run.StateParam).
+	stateParam string
 }
 
 // openCheckpoints creates dir if needed, sets aside incomplete or corrupt checkpoints newer

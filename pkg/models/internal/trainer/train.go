@@ -47,17 +47,58 @@ func RestoreRNGState(store *model.Store, resuming bool, seed uint64) error {
 	return nil
 }
 
-// SaveWithState stores state as JSON in the store's parameter param, then saves the checkpoint
+// Run is a training run's identity in its checkpoint folder.
+type Run struct {
+	Label      string // the model, for messages: "cnn", "seq2seq"
+	Dir        string // the checkpoint folder; "" trains without checkpoints
+	RunParam   string // the store parameter holding Settings
+	Settings   string // the run's settings: a checkpoint of other settings is refused
+	Data       string // the data's fingerprint: a checkpoint of other data is refused
+	StateParam string // the store parameter holding the state saved with the weights, as JSON
+	Seed       uint64
+}
+
+// Open claims the run's checkpoint folder, loads its newest checkpoint into store and the state
+// saved with it (the history, …) into state (left as it is without one), and seeds or restores
+// the random generator. Without a folder it only seeds. The Checkpoints (nil without a folder)
+// save the next ones.
+func (r Run) Open(store *model.Store, state any) (*Checkpoints, error) {
+	var ckpt *Checkpoints
+	resuming := false
+	if r.Dir != "" {
+		var err error
+		if ckpt, err = OpenCheckpoints(store, r.Dir, r.Label, 2); err != nil {
+			return nil, err
+		}
+		if err := ckpt.Claim(r.RunParam, r.Settings, r.Data); err != nil {
+			return nil, err
+		}
+		ckpt.stateParam = r.StateParam
+		if saved, found := store.GetParam("/" + r.StateParam); found {
+			if err := json.Unmarshal([]byte(fmt.Sprint(saved)), state); err != nil {
+				return nil, fmt.Errorf("%s checkpoint %q: history: %w", r.Label, r.Dir, err)
+			}
+			resuming = true
+		}
+	}
+	store.SetParam("/"+r.RunParam, r.Settings)
+	if err := RestoreRNGState(store, resuming, r.Seed); err != nil {
+		return nil, fmt.Errorf("%s checkpoint %q: %w", r.Label, r.Dir, err)
+	}
+	return ckpt, nil
+}
+
+// SaveState stores state as JSON in the run's state parameter, then saves the checkpoint
 // (weights, RNG state and that parameter together), so a resumed run gets all of them back.
-// It does nothing when ckpt is nil (training without a checkpoint directory).
-func SaveWithState(ckpt *Checkpoints, store *model.Store, param string, state any) error {
-	if ckpt == nil {
+// It does nothing when f is nil (training without a checkpoint folder).
+func (f *Checkpoints) SaveState(state any) error {
+	if f == nil {
 		return nil
 	}
 	data, err := json.Marshal(state)
 	if err != nil {
 		return err
 	}
-	store.SetParam("/"+param, string(data))
-	return ckpt.Save()
+	f.store.SetParam("/"+f.stateParam, string(data))
+	return f.Save()
 }

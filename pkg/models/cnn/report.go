@@ -1,13 +1,10 @@
 package cnn
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"strings"
 	"time"
 
-	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/ml/model"
 	"gonum.org/v1/plot"
 
@@ -34,6 +31,15 @@ var CourseRuns = []RunSpec{
 	{Variant{false}, 0.01, 70.30, 69.00},
 	{Variant{false}, 0.1, 53.77, 55.43},
 	{Variant{true}, 0.01, 76.35, 76.23},
+}
+
+// DescribeRuns lists runs as "cnn η=0.001, cnn-bn η=0.01, …".
+func DescribeRuns(runs []RunSpec) string {
+	names := make([]string, len(runs))
+	for i, r := range runs {
+		names[i] = fmt.Sprintf("%s η=%g", r.Variant.Name(), r.LearningRate)
+	}
+	return strings.Join(names, ", ")
 }
 
 // ParamTable lists a variant's layers with their output maps and parameters, computed from
@@ -198,54 +204,6 @@ func (b SweepBudget) String() string {
 	return fmt.Sprintf("%s training images × %d epochs (validation %s, test %s images)", n(b.TrainImages), b.Epochs, n(b.ValImages), n(b.TestImages))
 }
 
-// RunSweep trains each run on the budget's subset of data with live progress, writing each
-// result to dir/<run>.json (dir is emptied first, so what LoadSweep reads was computed now).
-func RunSweep(backend compute.Backend, data *datasets.Images, budget SweepBudget, runs []RunSpec, seed uint64, dir string) ([]*Result, error) {
-	if err := os.RemoveAll(dir); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	sub := data.Subset(budget.TrainImages, budget.ValImages, budget.TestImages, seed)
-	var results []*Result
-	for _, run := range runs {
-		opts := DefaultOptions(run.Variant, run.LearningRate)
-		opts.Epochs, opts.Seed = budget.Epochs, seed
-		opts.OnStep = ProgressReporter(run.Name())
-		start := time.Now()
-		res, err := Train(backend, sub, opts)
-		if err != nil {
-			return nil, err
-		}
-		fmt.Printf("%-14s %s  %.1f ms/step  %s in total\n", run.Name(), res.TestSummary(),
-			1000*res.SecondsPerStep, time.Since(start).Round(time.Second))
-		if err := lesson.WriteJSON(filepath.Join(dir, run.Name()+".json"), res); err != nil {
-			return nil, err
-		}
-		results = append(results, res)
-	}
-	return results, nil
-}
-
-// LoadSweep reads the results RunSweep wrote to dir.
-func LoadSweep(dir string, runs []RunSpec) ([]*Result, error) {
-	var results []*Result
-	for _, run := range runs {
-		path := filepath.Join(dir, run.Name()+".json")
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("results of %s: %w (run the training cell first)", run.Name(), err)
-		}
-		var r Result
-		if err := json.Unmarshal(b, &r); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		results = append(results, &r)
-	}
-	return results, nil
-}
-
 // FullScheduleEstimate is how long the course's full schedule (every run, 40 epochs over the
 // 12,630 training images at batch 8) takes at the measured seconds per step.
 func FullScheduleEstimate(secondsPerStep float64, runs int) time.Duration {
@@ -298,22 +256,6 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
-}
-
-// CommandResults reads what `dllessons cnn train` wrote under dir/<data kind>/ (by default
-// results/cnn beside the module) for those of the course's runs that have finished, in
-// CourseRuns order; runs without a result are left out.
-func CommandResults(dir, kind string) ([]*Result, error) {
-	if dir == "" {
-		dir = filepath.Join(datasets.ModuleRoot(), "results", "cnn")
-	}
-	var runs []RunSpec
-	for _, run := range CourseRuns {
-		if _, err := os.Stat(filepath.Join(dir, kind, run.Name()+".json")); err == nil {
-			runs = append(runs, run)
-		}
-	}
-	return LoadSweep(filepath.Join(dir, kind), runs)
 }
 
 // RunTimes says how long each run trained: epochs, wall time (training and validation) and

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dllessons/dllessons/pkg/datasets"
 	"github.com/dllessons/dllessons/pkg/lesson"
+	"github.com/dllessons/dllessons/pkg/models/runstore"
 )
 
 func TestReceptiveFieldsAndFeatureMaps(t *testing.T) {
@@ -41,7 +42,7 @@ func TestParamsByLayerExplainsTheDifference(t *testing.T) {
 }
 
 func TestResultsTableComparesOnlyOnCourseData(t *testing.T) {
-	res := func(kind string) []*Result {
+	res := func(kind datasets.ImageKind) []*Result {
 		return []*Result{{Model: "cnn", LearningRate: 0.01, DataKind: kind, TestAccuracy: 0.7, History: []Epoch{{ValAccuracy: 0.71}}}}
 	}
 	course := ResultsTable(res(datasets.KindNpz))
@@ -79,21 +80,21 @@ func TestSweepTimingAndBestRun(t *testing.T) {
 	}
 }
 
-func TestCNNCommandResultsReadsFinishedRuns(t *testing.T) {
+func TestRecordsFinishedReadsFinishedRuns(t *testing.T) {
 	dir := t.TempDir()
 	done := &Result{Model: "cnn-bn", LearningRate: 0.01, DataKind: "fashion-mnist", TestAccuracy: 0.9, SecondsPerStep: 0.025,
 		History: []Epoch{{Epoch: 1, Seconds: 50}, {Epoch: 2, Seconds: 70}}}
 	if err := lesson.WriteJSON(filepath.Join(dir, "fashion-mnist", "cnn-bn-lr0.01.json"), done); err != nil {
 		t.Fatal(err)
 	}
-	results, err := CommandResults(dir, "fashion-mnist")
+	results, err := Records{Store: runstore.NewCNN(dir, "fashion-mnist")}.Finished()
 	if err != nil || len(results) != 1 || results[0].Model != "cnn-bn" {
 		t.Fatalf("results %v, %v", results, err)
 	}
 	if got, want := RunTimes(results)[0], "cnn-bn η=0.01: 2 epochs in 2m0s (60 s per epoch, 25.0 ms per training step)"; got != want {
 		t.Errorf("RunTimes = %q, want %q", got, want)
 	}
-	if results, err := CommandResults(dir, "npz"); err != nil || len(results) != 0 {
+	if results, err := (Records{Store: runstore.NewCNN(dir, "npz")}).Finished(); err != nil || len(results) != 0 {
 		t.Errorf("no runs on npz: %v, %v", results, err)
 	}
 }
@@ -108,5 +109,11 @@ func TestTryItTableShowsNoAccuracyForADivergedRun(t *testing.T) {
 	}
 	if got := table.Rows[1]; !strings.Contains(got[0], "diverged: epoch 1 step 3") || got[2] != "—" || got[3] != "—" {
 		t.Errorf("diverged run row %q: want it named diverged with no loss and no accuracy", got)
+	}
+}
+
+func TestDescribeRunsNamesEachRun(t *testing.T) {
+	if got, want := DescribeRuns(CourseRuns[2:]), "cnn η=0.1, cnn-bn η=0.01"; got != want {
+		t.Errorf("DescribeRuns = %q, want %q", got, want)
 	}
 }

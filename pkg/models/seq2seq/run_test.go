@@ -8,18 +8,19 @@ import (
 	"github.com/dllessons/dllessons/pkg/backend"
 )
 
-// TestRunSeq2SeqLessonWritesEveryResult runs the lesson's pipeline on a tiny data set with a
-// tiny budget (no checkpoint) and renders the lesson's tables from what it wrote.
-func TestRunSeq2SeqLessonWritesEveryResult(t *testing.T) {
+// TestRunWritesEveryResult runs the pipeline on a tiny data set with a tiny budget and renders
+// the lesson's tables from what it wrote.
+func TestRunWritesEveryResult(t *testing.T) {
 	data := tinyP2G(t)
-	run := LessonRecords{Dir: t.TempDir()}
-	budget := LessonBudget{Epochs: 1, MaxSteps: 2, TopP: 0.8, K: 3, BeamWidth: 2, Seed: 1, SamplingRuns: 3, TopPs: []float64{0.5, 0.9}}
-	origins, err := RunLesson(backend.MustDefault(), data, budget, run)
+	run := NewRecords(t.TempDir(), data.Kind)
+	exp := Experiment{Variants: Variants, Epochs: 1, MaxSteps: 2, Nucleus: Decoding{TopP: 0.8, K: 3, Runs: 3}, BeamWidth: 2,
+		Seed: 1, TopPs: []float64{0.5, 0.9}, Command: "test"}
+	outcomes, err := Run(backend.MustDefault(), data, exp, run.Store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(origins) != 2 || !strings.Contains(origins[0], "trained here") {
-		t.Errorf("origins %q", origins)
+	if len(outcomes) != 2 || !strings.Contains(outcomes[0].Origin, "trained here") || len(outcomes[1].Results) != 3 {
+		t.Errorf("outcomes %+v", outcomes)
 	}
 	var results []*Result
 	for _, m := range Variants {
@@ -87,5 +88,27 @@ func TestNucleusScoresShowTheirSpread(t *testing.T) {
 	r.SamplingRuns = r.SamplingRuns[:1]
 	if s := DecodingsTable("t", r).String(); strings.Contains(s, "±") || strings.Contains(s, "mean of") {
 		t.Errorf("one run shown with a spread:\n%s", s)
+	}
+}
+
+// TestTryItTableDecodesTheChosenWords: one row per chosen word with its gold spelling and
+// three decodings; a word beyond the split is a clear error.
+func TestTryItTableDecodesTheChosenWords(t *testing.T) {
+	data := tinyP2G(t)
+	exp := Experiment{Epochs: 1, MaxSteps: 2, Seed: 3}
+	p, err := Prepare(backend.MustDefault(), data, exp, NewRecords(t.TempDir(), data.Kind).Store, Attention)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := p.TryItTable(data, TryIt{Words: []int{3, 0}, TopP: 0.8, K: 2, BeamWidth: 2, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := table.String()
+	if !strings.Contains(s, "b ɝ d") || !strings.Contains(s, "bird") || strings.Index(s, "bird") > strings.Index(s, "cat") {
+		t.Errorf("try-it table lacks the chosen words in order:\n%s", s)
+	}
+	if _, err := p.TryItTable(data, TryIt{Words: []int{99}, TopP: 0.8, K: 2, BeamWidth: 2}); err == nil || !strings.Contains(err.Error(), "test word 99") {
+		t.Errorf("word 99: error %v", err)
 	}
 }
