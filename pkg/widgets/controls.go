@@ -73,7 +73,7 @@ func (f *Float) inRange(v float64) error {
 }
 
 func (f *Float) html(id string) string {
-	return fmt.Sprintf(`<label style="margin-right:1.5em">%s <input type="range" data-control="%s" id="%s" min="%g" max="%g" step="%g" value="%g" style="vertical-align:middle"> <b data-shows="%[2]s">%[7]g</b></label>`,
+	return fmt.Sprintf(`<label style="margin-right:1.5em;display:inline-block">%s <input type="range" data-control="%s" id="%s" min="%g" max="%g" step="%g" value="%g" style="vertical-align:middle;display:inline-block"> <b data-shows="%[2]s">%[7]g</b></label>`,
 		html.EscapeString(f.label), f.name, id, f.min, f.max, f.step, f.value)
 }
 
@@ -126,7 +126,7 @@ func (c *Choice) known(s string) error {
 
 func (c *Choice) html(id string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `<label style="margin-right:1.5em">%s <select data-control="%s" id="%s">`, html.EscapeString(c.label), c.name, id)
+	fmt.Fprintf(&b, `<label style="margin-right:1.5em;display:inline-block">%s <select data-control="%s" id="%s">`, html.EscapeString(c.label), c.name, id)
 	for _, o := range c.options {
 		selected := ""
 		if o == c.value {

@@ -41,9 +41,10 @@ func init() {
 	flag.DurationVar(&idle, "widget_idle", idle, "how long interactive figures wait for a move before the cell ends")
 }
 
-// answerTimeout bounds the wait for the page's JavaScript to answer: GoNB itself gives up
-// installing its connection to the page after 3 s.
-var answerTimeout = 6 * time.Second
+// answerTimeout bounds the wait for the page's JavaScript to answer. GoNB gives up installing
+// its connection to the page after 3 s, and tries again on the next ping: a busy browser
+// may need several tries.
+var answerTimeout = 30 * time.Second
 
 // pingEvery is how often a program asks the page to answer until it does.
 const pingEvery = 500 * time.Millisecond
@@ -250,20 +251,27 @@ func (w *widget) panelHTML() string {
 // script connects the panel's controls to the program through GoNB's gonb_comm.
 func (w *widget) script() string {
 	return fmt.Sprintf(`(() => {
-	const comm = globalThis.gonb_comm;
 	const root = document.getElementById(%[1]q);
-	if (!comm || !root) return;
 	const address = %[2]q;
-	root.querySelectorAll('[data-control]').forEach(el => {
-		const shown = root.querySelector('[data-shows="' + el.dataset.control + '"]');
-		el.addEventListener('input', () => {
-			if (shown) shown.textContent = el.value;
-			comm.send(address, el.dataset.control + '=' + el.value);
+	// GoNB's gonb_comm may still be installing (its script is another output): wait for it.
+	const connect = tries => {
+		const comm = globalThis.gonb_comm;
+		if (!comm || !root) {
+			if (root && tries > 0) setTimeout(() => connect(tries - 1), 200);
+			return;
+		}
+		root.querySelectorAll('[data-control]').forEach(el => {
+			const shown = root.querySelector('[data-shows="' + el.dataset.control + '"]');
+			el.addEventListener('input', () => {
+				if (shown) shown.textContent = el.value;
+				comm.send(address, el.dataset.control + '=' + el.value);
+			});
 		});
-	});
-	root.querySelector('[data-done]').addEventListener('click', () => comm.send(address, '#done'));
-	comm.subscribe(address + '/ping', () => comm.send(address, '#ready'));
-	comm.send(address, '#ready');
+		root.querySelector('[data-done]').addEventListener('click', () => comm.send(address, '#done'));
+		comm.subscribe(address + '/ping', () => comm.send(address, '#ready'));
+		comm.send(address, '#ready');
+	};
+	connect(100);
 })();`, w.id, w.address())
 }
 
