@@ -3,6 +3,7 @@ package widgets
 import (
 	"flag"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -166,4 +167,28 @@ func lessonFigure(t *testing.T) *plots.Figure {
 		t.Fatal(err)
 	}
 	return f
+}
+
+func TestCurvesKeepEveryRunAndSkipNonFiniteValues(t *testing.T) {
+	c := NewCurves("epoch", Metric{"Training loss", "loss"}, Metric{"Validation accuracy", "%"})
+	for epoch, loss := range []float64{1, 0.5, math.NaN()} {
+		if err := c.Add("cnn η=0.1", float64(epoch+1), loss, 50+float64(epoch)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Add("cnn-bn η=0.1", 1, 0.8, 60); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.points["cnn η=0.1"]; len(got[0].X) != 2 || len(got[1].X) != 3 {
+		t.Fatalf("loss has %d points (want 2: NaN left out), accuracy %d (want 3)", len(got[0].X), len(got[1].X))
+	}
+	figs, err := c.Figures()
+	if err != nil || len(figs) != 2 {
+		t.Fatalf("%d figures, %v", len(figs), err)
+	}
+	for _, f := range figs {
+		if !strings.Contains(string(f.SVG), "cnn-bn η=0.1") || !strings.Contains(string(f.SVG), "cnn η=0.1") {
+			t.Errorf("figure %q lacks a run in its legend", f.Name)
+		}
+	}
 }

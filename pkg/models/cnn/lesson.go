@@ -198,7 +198,8 @@ func (b SweepBudget) String() string {
 	return fmt.Sprintf("%s training images × %d epochs (validation %s, test %s images)", n(b.TrainImages), b.Epochs, n(b.ValImages), n(b.TestImages))
 }
 
-// RunSweep trains each run on the budget's subset of data with live progress, writing each
+// RunSweep trains each run on the budget's subset of data with live progress and live training
+// curves, writing each
 // result to dir/<run>.json (dir is emptied first, so what LoadSweep reads was computed now).
 func RunSweep(backend compute.Backend, data *datasets.Images, budget SweepBudget, runs []RunSpec, seed uint64, dir string) ([]*Result, error) {
 	if err := os.RemoveAll(dir); err != nil {
@@ -209,10 +210,11 @@ func RunSweep(backend compute.Backend, data *datasets.Images, budget SweepBudget
 	}
 	sub := data.Subset(budget.TrainImages, budget.ValImages, budget.TestImages, seed)
 	var results []*Result
+	curves := newLiveCurves()
 	for _, run := range runs {
 		opts := DefaultOptions(run.Variant, run.LearningRate)
 		opts.Epochs, opts.Seed = budget.Epochs, seed
-		opts.OnStep = ProgressReporter(run.Name())
+		opts.OnStep, opts.OnEpoch = ProgressReporter(run.Name()), liveEpochs(curves, run)
 		start := time.Now()
 		res, err := Train(backend, sub, opts)
 		if err != nil {

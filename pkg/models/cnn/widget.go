@@ -2,11 +2,30 @@ package cnn
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 
 	"github.com/dllessons/dllessons/pkg/plots"
+	"github.com/dllessons/dllessons/pkg/widgets"
 )
+
+// newLiveCurves are the lesson's training curves, drawn in the notebook while RunSweep trains
+// (the same two figures as SweepPlots).
+func newLiveCurves() *widgets.Curves {
+	return widgets.NewCurves("epoch", widgets.Metric{Title: "Training loss (mean over each epoch), live", Axis: "NLL loss"},
+		widgets.Metric{Title: "Validation accuracy, live", Axis: "accuracy %"})
+}
+
+// liveEpochs is a Trainer's OnEpoch that adds each epoch of the run to the curves.
+func liveEpochs(curves *widgets.Curves, run RunSpec) func(Epoch) {
+	name := fmt.Sprintf("%s η=%g", run.Variant.Name(), run.LearningRate)
+	return func(e Epoch) {
+		if err := curves.Add(name, float64(e.Epoch), e.TrainLoss, 100*e.ValAccuracy); err != nil {
+			fmt.Fprintln(os.Stderr, err) // a figure that fails to draw must not stop the training
+		}
+	}
+}
 
 // Batch-norm choices of the lesson's run selector.
 const (

@@ -81,8 +81,9 @@ func ResultsDir() string {
 
 // NewLessonModel loads the variant the command trained on this data (results/seq2seq/models/…)
 // if it exists and useCheckpoint is set; otherwise it trains epochs epochs (maxSteps per epoch if
-// > 0) of the course's schedule here, with live progress.
-func NewLessonModel(b compute.Backend, data *datasets.P2GData, variant Variant, useCheckpoint bool, epochs, maxSteps int) (*LessonModel, error) {
+// > 0) of the course's schedule here, with live progress. onEpoch, if given, gets every epoch:
+// as it finishes, or all of the loaded checkpoint's history at once.
+func NewLessonModel(b compute.Backend, data *datasets.P2GData, variant Variant, useCheckpoint bool, epochs, maxSteps int, onEpoch ...func(Epoch)) (*LessonModel, error) {
 	attention := variant == Attention
 	name := string(variant)
 	dir := filepath.Join(ResultsDir(), "models", data.Kind+"-"+name)
@@ -103,13 +104,18 @@ func NewLessonModel(b compute.Backend, data *datasets.P2GData, variant Variant, 
 		if err != nil {
 			return nil, err
 		}
+		if f := eachEpoch(onEpoch); f != nil {
+			for _, e := range rec.History {
+				f(e)
+			}
+		}
 		return &LessonModel{Name: name, Model: m, Decoder: dec, History: rec.History, BestEpoch: rec.BestEpoch,
 			Origin: fmt.Sprintf("best checkpoint (epoch %d of %d) of `%s`, loaded from results/seq2seq/models/%s",
 				rec.BestEpoch, len(rec.History), rec.Command, filepath.Base(dir))}, nil
 	}
 	opts := DefaultOptions(attention)
 	opts.Epochs, opts.MaxSteps = epochs, maxSteps
-	opts.OnStep = ProgressReporter(name)
+	opts.OnStep, opts.OnEpoch = ProgressReporter(name), eachEpoch(onEpoch)
 	t, err := NewTrainer(b, data, opts)
 	if err != nil {
 		return nil, err
@@ -251,9 +257,10 @@ func RunLesson(b compute.Backend, data *datasets.P2GData, budget LessonBudget, r
 		return nil, err
 	}
 	var origins []string
+	curves := newLiveCurves()
 	for _, variant := range Variants {
 		attention := variant == Attention
-		lm, err := NewLessonModel(b, data, variant, budget.UseCheckpoint, budget.Epochs, budget.MaxSteps)
+		lm, err := NewLessonModel(b, data, variant, budget.UseCheckpoint, budget.Epochs, budget.MaxSteps, liveEpochs(curves, variant))
 		if err != nil {
 			return nil, err
 		}
