@@ -13,8 +13,8 @@ import (
 // newLiveCurves are the lesson's training curves, drawn in the notebook while RunSweep trains
 // (the same two figures as SweepPlots).
 func newLiveCurves() *widgets.Curves {
-	return widgets.NewCurves("epoch", widgets.Metric{Title: "Training loss (mean over each epoch), live", Axis: "NLL loss"},
-		widgets.Metric{Title: "Validation accuracy, live", Axis: "accuracy %"})
+	return widgets.NewCurves("epoch", widgets.Metric{Title: "Training loss (mean over each epoch)", Axis: "NLL loss"},
+		widgets.Metric{Title: "Validation accuracy", Axis: "accuracy %"})
 }
 
 // liveEpochs is a Trainer's OnEpoch that adds each epoch of the run to the curves.

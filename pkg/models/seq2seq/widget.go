@@ -10,8 +10,8 @@ import (
 // newLiveCurves are the lesson's training curves, drawn in the notebook while RunLesson trains
 // (or at once from a loaded checkpoint's history).
 func newLiveCurves() *widgets.Curves {
-	return widgets.NewCurves("epoch", widgets.Metric{Title: "Training loss (mean over each epoch), live", Axis: "cross-entropy per character"},
-		widgets.Metric{Title: "Validation CER, live", Axis: "CER %"})
+	return widgets.NewCurves("epoch", widgets.Metric{Title: "Training loss (mean over each epoch)", Axis: "cross-entropy per character"},
+		widgets.Metric{Title: "Validation CER (greedy decoding)", Axis: "CER %"})
 }
 
 // liveEpochs is a Trainer's OnEpoch that adds each epoch of the variant to the curves.
