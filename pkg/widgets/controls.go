@@ -18,6 +18,8 @@ type Control interface {
 	Name() string
 	// String is "label = value", as the cell prints it.
 	String() string
+	// flagValue is the value as its cell flag takes it.
+	flagValue() string
 	set(value string) error
 	check() error
 	html(id string) string
@@ -49,7 +51,9 @@ func (f *Float) Value() float64 { return f.value }
 // Name is the slider's flag.
 func (f *Float) Name() string { return f.name }
 
-func (f *Float) String() string { return fmt.Sprintf("%s = %g", f.label, f.value) }
+func (f *Float) String() string { return f.label + " = " + f.flagValue() }
+
+func (f *Float) flagValue() string { return strconv.FormatFloat(f.value, 'g', -1, 64) }
 
 func (f *Float) set(s string) error {
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
@@ -105,7 +109,14 @@ func (c *Choice) Index() int { return slices.Index(c.options, c.value) }
 // Name is the selector's flag.
 func (c *Choice) Name() string { return c.name }
 
-func (c *Choice) String() string { return fmt.Sprintf("%s = %s", c.label, c.value) }
+func (c *Choice) String() string { return c.label + " = " + c.value }
+
+func (c *Choice) flagValue() string {
+	if strings.ContainsAny(c.value, " \"'") {
+		return strconv.Quote(c.value)
+	}
+	return c.value
+}
 
 func (c *Choice) set(s string) error {
 	if err := c.known(s); err != nil {

@@ -3,6 +3,7 @@ package widgets
 import (
 	"fmt"
 	"math"
+	"os"
 	"slices"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -34,6 +35,16 @@ func NewCurves(xLabel string, metrics ...Metric) *Curves {
 func (c *Curves) Add(run string, x float64, values ...float64) error {
 	c.record(run, x, values...)
 	return c.Draw()
+}
+
+// Recorder is Add for one run, for a trainer's per-epoch callback: training goes on when a
+// drawing fails, and the failure is reported on stderr.
+func (c *Curves) Recorder(run string) func(x float64, values ...float64) {
+	return func(x float64, values ...float64) {
+		if err := c.Add(run, x, values...); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+	}
 }
 
 func (c *Curves) record(run string, x float64, values ...float64) {

@@ -217,7 +217,7 @@ func (w *widget) summary(live bool) string {
 	var values, flags []string
 	for _, c := range w.controls {
 		values = append(values, c.String())
-		flags = append(flags, "--"+c.Name()+"="+flagValue(c))
+		flags = append(flags, "--"+c.Name()+"="+c.flagValue())
 	}
 	how := "without a live notebook page the controls do not run"
 	if live {
@@ -225,14 +225,6 @@ func (w *widget) summary(live bool) string {
 	}
 	return fmt.Sprintf("Figure drawn for %s (%s; to fix these values, start the cell with `%%%% %s`).",
 		strings.Join(values, ", "), how, strings.Join(flags, " "))
-}
-
-func flagValue(c Control) string {
-	_, v, _ := strings.Cut(c.String(), " = ")
-	if strings.ContainsAny(v, " \"'") {
-		return fmt.Sprintf("%q", v)
-	}
-	return v
 }
 
 // panelHTML is the controls, a status line and a Done button.

@@ -30,6 +30,10 @@ func TestCellFlagsSetTheControls(t *testing.T) {
 	if beta.Value() != 4 || run.Value() != "cnn-bn η=0.1" || run.Index() != 1 {
 		t.Fatalf("got β %g, run %q (%d)", beta.Value(), run.Value(), run.Index())
 	}
+	w := &widget{controls: []Control{beta, run}}
+	if s := w.summary(false); !strings.Contains(s, "β = 4, run = cnn-bn η=0.1") || !strings.Contains(s, "`%% --beta=4 --run=\"cnn-bn η=0.1\"`") {
+		t.Errorf("summary: %s", s)
+	}
 	if err := fs.Parse([]string{"--beta=four"}); err == nil || !strings.Contains(err.Error(), "--beta=\"four\" is not a number") {
 		t.Errorf("bad number: %v", err)
 	}

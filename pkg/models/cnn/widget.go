@@ -2,7 +2,6 @@ package cnn
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 
@@ -19,12 +18,8 @@ func newLiveCurves() *widgets.Curves {
 
 // liveEpochs is a Trainer's OnEpoch that adds each epoch of the run to the curves.
 func liveEpochs(curves *widgets.Curves, run RunSpec) func(Epoch) {
-	name := fmt.Sprintf("%s η=%g", run.Variant.Name(), run.LearningRate)
-	return func(e Epoch) {
-		if err := curves.Add(name, float64(e.Epoch), e.TrainLoss, 100*e.ValAccuracy); err != nil {
-			fmt.Fprintln(os.Stderr, err) // a figure that fails to draw must not stop the training
-		}
-	}
+	add := curves.Recorder(fmt.Sprintf("%s η=%g", run.Variant.Name(), run.LearningRate))
+	return func(e Epoch) { add(float64(e.Epoch), e.TrainLoss, 100*e.ValAccuracy) }
 }
 
 // Batch-norm choices of the lesson's run selector.

@@ -1,11 +1,6 @@
 package seq2seq
 
-import (
-	"fmt"
-	"os"
-
-	"github.com/dllessons/dllessons/pkg/widgets"
-)
+import "github.com/dllessons/dllessons/pkg/widgets"
 
 // newLiveCurves are the lesson's training curves, drawn in the notebook while RunLesson trains
 // (or at once from a loaded checkpoint's history).
@@ -16,11 +11,8 @@ func newLiveCurves() *widgets.Curves {
 
 // liveEpochs is a Trainer's OnEpoch that adds each epoch of the variant to the curves.
 func liveEpochs(curves *widgets.Curves, variant Variant) func(Epoch) {
-	return func(e Epoch) {
-		if err := curves.Add(string(variant), float64(e.Epoch), e.TrainLoss, 100*e.ValCER); err != nil {
-			fmt.Fprintln(os.Stderr, err) // a figure that fails to draw must not stop the training
-		}
-	}
+	add := curves.Recorder(string(variant))
+	return func(e Epoch) { add(float64(e.Epoch), e.TrainLoss, 100*e.ValCER) }
 }
 
 // eachEpoch calls every callback with the epoch (nil when there is none).
