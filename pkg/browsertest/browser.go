@@ -113,23 +113,30 @@ type Page struct {
 // (Run All), waits until every cell has finished and the kernel is idle, and returns the page's
 // state and screenshot. timeout bounds the whole run of the notebook.
 func (s *Session) Run(ctx context.Context, path string, timeout time.Duration) (*Page, error) {
-	_, ran, err := s.open(ctx, path, timeout, false, true)
+	_, ran, err := s.open(ctx, path, timeout, false, true, nil)
+	return ran, err
+}
+
+// RunInteracting is Run with interact called on the page while the cells run (after Run All
+// started, before waiting for the cells to finish): to drive a widget as a learner would.
+func (s *Session) RunInteracting(ctx context.Context, path string, timeout time.Duration, interact func(tab context.Context) error) (*Page, error) {
+	_, ran, err := s.open(ctx, path, timeout, false, true, interact)
 	return ran, err
 }
 
 // View opens the notebook as stored (untrusted) without running it, and returns the page's
 // state and screenshot.
 func (s *Session) View(ctx context.Context, path string) (*Page, error) {
-	stored, _, err := s.open(ctx, path, loadTimeout+time.Minute, true, false)
+	stored, _, err := s.open(ctx, path, loadTimeout+time.Minute, true, false, nil)
 	return stored, err
 }
 
 // ViewThenRun is View and then Run in the same page: the notebook as stored, then after Run All.
 func (s *Session) ViewThenRun(ctx context.Context, path string, timeout time.Duration) (stored, ran *Page, err error) {
-	return s.open(ctx, path, timeout, true, true)
+	return s.open(ctx, path, timeout, true, true, nil)
 }
 
-func (s *Session) open(ctx context.Context, path string, timeout time.Duration, view, run bool) (stored, ran *Page, err error) {
+func (s *Session) open(ctx context.Context, path string, timeout time.Duration, view, run bool, interact func(tab context.Context) error) (stored, ran *Page, err error) {
 	start := time.Now()
 	rel, err := s.server.relative(path)
 	if err != nil {
@@ -164,6 +171,11 @@ func (s *Session) open(ctx context.Context, path string, timeout time.Duration, 
 	if run {
 		if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](js.runAll(rel), chromedp.EvalAwaitPromise)); err != nil {
 			return stored, nil, fmt.Errorf("starting Run All: %w", err)
+		}
+		if interact != nil {
+			if err := interact(tab); err != nil {
+				return stored, nil, err
+			}
 		}
 		if err := waitFor(ctx, tab, js.finished(rel), 3, "every cell to finish and the kernel to be idle"); err != nil {
 			return stored, nil, err

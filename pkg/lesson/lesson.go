@@ -13,6 +13,13 @@ import (
 // every notebook fast; `make lessons` leaves it unset and runs the default budgets.
 const QuickEnv = "DLLESSONS_QUICK"
 
+// HeadlessEnv is set (to 1) by the notebook runner for its kernels: no browser shows their cells,
+// so interactive cells draw their figure once and end instead of waiting for a widget front-end.
+const HeadlessEnv = "DLLESSONS_HEADLESS"
+
+// Headless reports whether the notebook runs without a browser (see HeadlessEnv).
+func Headless() bool { return os.Getenv(HeadlessEnv) != "" }
+
 // Quick reports whether lessons should run with tiny budgets.
 func Quick() bool {
 	v := strings.ToLower(os.Getenv(QuickEnv))

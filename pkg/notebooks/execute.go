@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dllessons/dllessons/pkg/lesson"
 )
 
 // driver executes one notebook with nbclient and reports failures in one line (execute.py).
@@ -33,7 +35,8 @@ func execute(ctx context.Context, opts Options, path, dest string) string {
 	defer os.Remove(state.Name())
 	cmd := exec.Command(Python, "-c", driver, path, dest, opts.Kernel,
 		strconv.Itoa(max(1, int(opts.CellTimeout.Seconds()))), state.Name())
-	cmd.Env = append(os.Environ(), opts.Env...)
+	// No browser shows these cells: interactive cells draw once and end (see lesson.HeadlessEnv).
+	cmd.Env = append(append(os.Environ(), lesson.HeadlessEnv+"=1"), opts.Env...)
 	var output tailBuffer // the kernel's log, for a driver that crashed without a word
 	cmd.Stdout, cmd.Stderr = &output, &output
 	cmd.SysProcAttr = newProcessGroup()

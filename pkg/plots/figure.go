@@ -83,7 +83,12 @@ func withGenericFonts(svg []byte) []byte {
 // text/plain, without text/html: every frontend then finds an image it may show, trusted or
 // not. Outside a notebook it prints a one-line note instead, so the same code runs in tests
 // and the CLI.
-func (f *Figure) Show() {
+func (f *Figure) Show() { f.ShowAs("") }
+
+// ShowAs is Show into the display with this id: the first call creates the output, later calls
+// with the same id replace it in place (a live figure; the saved notebook keeps the last one).
+// An empty id is a new output, as Show.
+func (f *Figure) ShowAs(displayID string) {
 	if !gonbui.IsNotebook {
 		fmt.Printf("[figure %q: %d×%d, %d bytes of SVG, %d bytes of PNG]\n", f.Name, f.Width, f.Height, len(f.SVG), len(f.PNG))
 		return
@@ -95,7 +100,8 @@ func (f *Figure) Show() {
 			protocol.MIMETextPlain: "Figure: " + f.Name,
 		},
 		// The PNG is drawn at PNGDensity×: frontends lay it out at the SVG's size.
-		Metadata: map[string]any{string(protocol.MIMEImagePNG): map[string]int{"width": f.Width, "height": f.Height}},
+		Metadata:  map[string]any{string(protocol.MIMEImagePNG): map[string]int{"width": f.Width, "height": f.Height}},
+		DisplayID: displayID,
 	})
 	// Displays travel to Jupyter asynchronously: wait for this one, or a headless run may close
 	// the cell before the figure arrives (it happened: a lesson lost its heat-maps).

@@ -1,0 +1,27 @@
+package cnn
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRunFiguresPicksTheSelectedRun(t *testing.T) {
+	if got := strings.Join(RateChoices(CourseRuns), " "); got != "0.001 0.01 0.1" {
+		t.Errorf("rate choices %q", got)
+	}
+	run := func(model string, lr, acc float64) *Result {
+		return &Result{Model: model, LearningRate: lr, TestAccuracy: acc, Classes: []string{"a", "b"},
+			Confusion: [][]int{{3, 1}, {0, 4}}, History: []Epoch{{Epoch: 1, TrainLoss: 1, ValAccuracy: 0.5}, {Epoch: 2, TrainLoss: 0.5, ValAccuracy: 0.7}}}
+	}
+	results := []*Result{run("cnn", 0.01, 0.8), run("cnn-bn", 0.01, 0.875)}
+	figs, err := RunFigures(results, "0.01", WithBatchNorm)
+	if err != nil || len(figs) != 3 {
+		t.Fatalf("%d figures, %v", len(figs), err)
+	}
+	if !strings.Contains(figs[2].Name, "cnn-bn η=0.01 (87.5%)") {
+		t.Errorf("confusion figure of the wrong run: %q", figs[2].Name)
+	}
+	if _, err := RunFigures(results, "0.1", WithBatchNorm); err == nil || !strings.Contains(err.Error(), "trained no cnn-bn run at η = 0.1") {
+		t.Errorf("missing run: %v", err)
+	}
+}
