@@ -76,6 +76,7 @@ func BenchmarkCNNTrainStep(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
+				trainer.ReportPeakRSS(b)
 			})
 		}
 	}
@@ -83,7 +84,7 @@ func BenchmarkCNNTrainStep(b *testing.B) {
 
 // BenchmarkCNNPeakRSSVsPyTorch prints the peak resident memory of a process that builds the CNN
 // (no batch norm, the larger one) and runs its batch-64 train step, beside the PyTorch peer's
-// for the same: each measured as its own process (ru_maxrss).
+// for the same: each measured as its own process (VmHWM).
 func BenchmarkCNNPeakRSSVsPyTorch(b *testing.B) {
 	trainer.RequireTorchPeer(b)
 	const steps = 10

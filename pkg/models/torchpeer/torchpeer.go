@@ -67,7 +67,7 @@ type Result struct {
 	Threads     int // PyTorch's thread count
 	BLAS        BLAS
 	Torch       string // torch version
-	PeakRSSkB   int64  // the peer process's peak resident set size (ru_maxrss), in kB
+	PeakRSSkB   int64  // the peer process's peak resident set size (VmHWM), in kB
 }
 
 // Check runs the peer's --check: it imports torch and reports the BLAS it mapped. The error says
