@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Speed of the lessons' models against the project's PyTorch peer
 # (pkg/models/torchpeer/torch_peer.py), both measured in this one run on this machine; prints
-# Go/PyTorch ratios (lower is better) with the BLAS and thread counts the peer used.
+# Go/PyTorch ratios (lower is better) with the BLAS and thread counts the peer used, each side's
+# GFLOP/s and share of the machine's fp32 peak, peak memory beside the peer's, and the time of a
+# warm lesson cell through a GoNB kernel.
 # Installs what the peer needs: Debian's python3-torch and OpenBLAS, selected as the system's
 # libblas.so.3 (python3-torch uses whichever BLAS the alternatives system selects; on the
 # reference BLAS its train steps are several times slower and the comparison would be unfair).
@@ -43,8 +45,13 @@ export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd GOMLX_NO_AUTO_INSTALL=1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-go test -p 1 ./pkg/models/cnn ./pkg/models/seq2seq -run '^$' -bench 'VsPyTorch' -benchtime 1x -timeout 60m "$@" 2>&1 | tee "$log" || status=$?
+# Train steps (with GFLOP/s and share of the machine's measured fp32 peak) and peak memory against
+# the peer; a warm lesson cell through a real GoNB kernel.
+go test -p 1 ./pkg/models/cnn ./pkg/models/seq2seq ./pkg/notebooks -run '^$' -bench 'VsPyTorch|WarmLessonCell' -benchtime 1x -timeout 60m "$@" 2>&1 | tee "$log" || status=$?
 grep -q -- '--- SKIP' "$log" && fail "a benchmark was skipped (see above)"
 [ "$status" = 0 ] || fail "a benchmark failed (see the --- FAIL lines above)"
 grep -q 'x-torch\|x-pytorch' "$log" || fail "no ratio was measured (see above)"
+grep -q 'of peak' "$log" || fail "no arithmetic rate was measured (see above)"
+grep -q 'peak RSS' "$log" || fail "no peak memory was measured (see above)"
+grep -q 'warm-s' "$log" || fail "the warm lesson cell was not measured (see above)"
 echo "make bench: done; every row above names the peer's BLAS and thread counts"

@@ -11,6 +11,7 @@ import (
 	"github.com/dllessons/dllessons/pkg/datasets"
 	"github.com/dllessons/dllessons/pkg/models/internal/trainer"
 	"github.com/dllessons/dllessons/pkg/models/torchpeer"
+	"github.com/dllessons/dllessons/pkg/perf"
 )
 
 // BenchLen is the source and target length of the timed batches: the PyTorch peer's
@@ -81,14 +82,21 @@ type Bench struct {
 	GreedyWordsPerSecond float64
 	GreedySeconds        float64
 	TestWords            int
+	// FLOPs of one timed train step (TrainStepFLOPs) and the machine's measured fp32 peak, for
+	// both sides' arithmetic rate.
+	FLOPs float64
+	Peak  perf.Peak
 }
 
 func (r Bench) String() string {
+	goRate, torchRate := r.FLOPs/r.GoMLX.Median.Seconds()/1e9, r.FLOPs/r.Torch.Median.Seconds()/1e9
 	return fmt.Sprintf("attention train step, batch %d, %d+%d steps: GoMLX %.1f ms, PyTorch %.1f ms (%s) → ratio %.2f× (target ≤ 1.5×); "+
 		"fastest steps %.1f vs %.1f ms → %.2f×\n"+
+		"arithmetic: %.2f GFLOP per step; GoMLX %.1f GFLOP/s = %.1f%% of peak, PyTorch %.1f GFLOP/s = %.1f%% of peak (machine peak %s)\n"+
 		"greedy decoding of the %d test words: %.2f s, %.0f words/s (target < 2 s)",
 		r.Batch, BenchLen, BenchLen, millis(r.GoMLX.Median), millis(r.Torch.Median), r.Torch.Peer(), r.Ratio,
 		millis(r.GoMLX.Min), millis(r.Torch.Min), r.MinRatio,
+		r.FLOPs/1e9, goRate, 100*r.Peak.Share(goRate), torchRate, 100*r.Peak.Share(torchRate), r.Peak,
 		r.TestWords, r.GreedySeconds, r.GreedyWordsPerSecond)
 }
 
@@ -104,6 +112,7 @@ func RunBench(backend compute.Backend, data *datasets.P2GData, batch int) (Bench
 	if _, err := torchpeer.Check(); err != nil { // before any GoMLX work
 		return r, err
 	}
+	r.Peak = perf.MeasurePeak(20)
 	for round := range 2 {
 		torch, err := TimeTorchStep(true, batch, 20, 1, 2)
 		if err != nil {
@@ -128,6 +137,7 @@ func RunBench(backend compute.Backend, data *datasets.P2GData, batch int) (Bench
 	if err != nil {
 		return r, err
 	}
+	r.FLOPs = TrainStepFLOPs(t.Model.Config, batch, BenchLen, BenchLen)
 	if err := t.Train(); err != nil {
 		return r, err
 	}

@@ -8,5 +8,5 @@ import (
 
 // TestBenchmarksFailWithoutThePeer: without a usable PyTorch peer the comparison fails, loudly.
 func TestBenchmarksFailWithoutThePeer(t *testing.T) {
-	trainer.CheckBenchmarksFailWithoutThePeer(t, "BenchmarkSeq2SeqVsPyTorch")
+	trainer.CheckBenchmarksFailWithoutThePeer(t, "BenchmarkSeq2SeqVsPyTorch", "BenchmarkSeq2SeqPeakRSSVsPyTorch")
 }

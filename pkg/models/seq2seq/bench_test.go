@@ -43,4 +43,5 @@ func BenchmarkSeq2SeqTrainStep(b *testing.B) {
 	}
 	b.ReportMetric(float64(timing.Median.Microseconds())/1000, "ms/step")
 	b.ReportMetric(float64(timing.Min.Microseconds())/1000, "min-ms/step")
+	trainer.ReportPeakRSS(b)
 }

@@ -25,6 +25,19 @@ import sys
 import time
 
 
+def peak_rss_kb():
+    """This process image's peak resident memory in kB: VmHWM of /proc/self/status. (ru_maxrss
+    would carry the peak of the Go process that started this one across exec.)"""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--check", action="store_true", help="only report torch and the BLAS in use, then exit")
@@ -232,7 +245,7 @@ def main():
         timed_step(a, torch, model, opt, loss_fn)
     times = [timed_step(a, torch, model, opt, loss_fn) for _ in range(a.steps)]
     n_params = sum(p.numel() for p in model.parameters())
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss = peak_rss_kb()
     print(f"RESULT torch task={a.task} mode={'eval' if a.eval else 'train'} batch={a.batch} "
           f"median_ms={statistics.median(times):.2f} min_ms={min(times):.2f} max_ms={max(times):.2f} "
           f"params={n_params} threads={torch.get_num_threads()} blas={blas.main_path()} "

@@ -67,6 +67,7 @@ type Result struct {
 	Threads     int // PyTorch's thread count
 	BLAS        BLAS
 	Torch       string // torch version
+	PeakRSSkB   int64  // the peer process's peak resident set size (VmHWM), in kB
 }
 
 // Check runs the peer's --check: it imports torch and reports the BLAS it mapped. The error says
@@ -160,6 +161,7 @@ func parse(out []byte, prefix string) (Result, error) {
 			r.BLAS = BLAS{Name: kv["blas_name"], Path: kv["blas"], Threads: atoi(kv["blas_threads"])}
 			r.Threads = atoi(kv["threads"])
 			r.Median, r.Min = millis(kv["median_ms"]), millis(kv["min_ms"])
+			r.PeakRSSkB = int64(atoi(kv["peakRSS_kB"]))
 			if r.Median <= 0 {
 				return r, fmt.Errorf("PyTorch peer: RESULT line without median_ms: %q", sc.Text())
 			}

@@ -51,7 +51,7 @@ def set_num_threads(n):
 
 const openBLASResult = "BLAS name=OpenBLAS_0.3.21 path=/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so threads=2 torch=1.13.0a0 torch_threads=2\n" +
 	"RESULT torch task=cnn mode=train batch=8 median_ms=30.50 min_ms=28.00 max_ms=40.00 params=5340742 threads=2 " +
-	"blas=/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so blas_name=OpenBLAS_0.3.21 blas_threads=2 torch=1.13.0a0"
+	"blas=/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so blas_name=OpenBLAS_0.3.21 blas_threads=2 peakRSS_kB=412345 torch=1.13.0a0"
 
 // TestPeerFailuresAreErrorsNamingTheCause: every way the peer can fail to measure is an error
 // (the benchmarks turn it into a failure), each saying what to do.
@@ -97,7 +97,8 @@ func TestPeerResultIsParsedWithItsBLAS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Median.Milliseconds() != 30 || r.Min.Milliseconds() != 28 || r.Threads != 2 || r.BLAS.Threads != 2 || r.BLAS.Name != "OpenBLAS 0.3.21" {
+	if r.Median.Milliseconds() != 30 || r.Min.Milliseconds() != 28 || r.Threads != 2 || r.BLAS.Threads != 2 || r.BLAS.Name != "OpenBLAS 0.3.21" ||
+		r.PeakRSSkB != 412345 {
 		t.Errorf("parsed %+v", r)
 	}
 	if got := r.BLAS.String(); got != "OpenBLAS 0.3.21 (libopenblasp-r0.3.21.so), 2 threads" {

@@ -1,0 +1,72 @@
+package perf
+
+// Minimal reproductions of the two costs of GoMLX's Go backend that dominate the CNN's backward
+// pass (docs/performance.md), sized as the CNN's first convolution at batch 64: 147,456 pixels,
+// 32 output channels, 27 = 3·3·3 patch values.
+//
+//	GOEXPERIMENT=simd go test ./pkg/perf -run '^$' -bench Backend -benchtime 20x
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
+	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/dllessons/dllessons/pkg/backend"
+)
+
+const pixels, outChannels, patchValues, images = 64 * 48 * 48, 32, 27, 64
+
+func randomTensor(rows, cols int) *tensors.Tensor {
+	rng := rand.New(rand.NewPCG(1, uint64(rows)))
+	data := make([]float32, rows*cols)
+	for i := range data {
+		data[i] = rng.Float32()
+	}
+	return tensors.FromFlatDataAndDimensions(data, rows, cols)
+}
+
+func benchGraph(b *testing.B, fn func(x, y *Node) *Node, x, y *tensors.Tensor) {
+	exec, err := NewExec(backend.MustDefault(), fn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		out, err := exec.Exec(x, y)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out[0].MustFinalizeAll()
+	}
+}
+
+// BenchmarkBackendWeightGradient: gradᵀ · patches, contracting all 147,456 pixels into a 32×27
+// result. "single" is one product (the backend splits its workers over the 32×27 output only, and
+// each re-packs all of patches); "per-image" is the same sum as a product batched over the 64
+// images and a sum over them (what pkg/models/cnn does).
+func BenchmarkBackendWeightGradient(b *testing.B) {
+	grad, patches := randomTensor(pixels, outChannels), randomTensor(pixels, patchValues)
+	b.Run("single", func(b *testing.B) {
+		benchGraph(b, func(g, p *Node) *Node { return Dot(Transpose(g, 0, 1), p).Product() }, grad, patches)
+	})
+	b.Run("per-image", func(b *testing.B) {
+		benchGraph(b, func(g, p *Node) *Node {
+			perImage := TransposeAllAxes(Reshape(Transpose(g, 0, 1), outChannels, images, pixels/images), 1, 0, 2)
+			return ReduceSum(Dot(perImage, Reshape(p, images, pixels/images, patchValues)).
+				General([]int{2}, []int{0}, []int{1}, []int{0}), 0)
+		}, grad, patches)
+	})
+}
+
+// BenchmarkBackendTranspose: the 2-D transpose of a tall [rows, 32] matrix. With 147,456 rows the
+// 32 output rows a tile writes lie 576 KiB apart — a multiple of 4 KiB, so they share one L1
+// cache set; with one row more they do not.
+func BenchmarkBackendTranspose(b *testing.B) {
+	for _, rows := range []int{pixels, pixels + 1} {
+		b.Run(map[bool]string{true: "rows=147456", false: "rows=147457"}[rows == pixels], func(b *testing.B) {
+			x := randomTensor(rows, outChannels)
+			benchGraph(b, func(x, _ *Node) *Node { return Transpose(x, 0, 1) }, x, randomTensor(1, 1))
+		})
+	}
+}
