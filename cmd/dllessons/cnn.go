@@ -44,7 +44,7 @@ func parseCNNFlags(name string, args []string) (*cnnFlags, error) {
 	fs.StringVar(&f.out, "out", "results/cnn", "folder for JSON results, figures and checkpoints")
 	fs.Float64Var(&f.lr, "lr", 0.01, "SGD learning rate")
 	fs.BoolVar(&f.bn, "bn", false, "the batch-norm variant")
-	fs.BoolVar(&f.all, "all", false, "run the course's four runs: η = 0.001, 0.01, 0.1 without batch norm and 0.01 with it")
+	fs.BoolVar(&f.all, "all", false, "run the course's four runs: η = 0.001, 0.01, 0.1 without batch norm, then batch norm at the η with the best final validation accuracy")
 	fs.BoolVar(&f.resume, "resume", true, "continue from the run's checkpoint if there is one (false: start over)")
 	fs.IntVar(&f.epochs, "epochs", 40, "epochs")
 	fs.IntVar(&f.subset, "subset", 0, "train on a seeded subset of this many training images (0: all)")
@@ -62,10 +62,11 @@ func parseCNNFlags(name string, args []string) (*cnnFlags, error) {
 	return f, nil
 }
 
-// runs returns the runs the flags ask for.
+// runs returns the runs the flags ask for; with --all, the sweep without batch norm (the
+// batch-norm run's rate is chosen from the sweep's results).
 func (f *cnnFlags) runs() []cnn.RunSpec {
 	if f.all {
-		return cnn.CourseRuns
+		return cnn.SweepRuns
 	}
 	return []cnn.RunSpec{{Variant: cnn.Variant{BatchNorm: f.bn}, LearningRate: f.lr}}
 }
@@ -116,6 +117,18 @@ func cnnTrain(args []string) error {
 		}
 		results = append(results, res)
 	}
+	if f.all { // the homework adds batch norm to the best configuration of the sweep
+		bnRun, why, err := cnn.BatchNormRunFor(results)
+		if err != nil {
+			return err
+		}
+		fmt.Println(why)
+		res, err := trainOne(f, b, data, bnRun)
+		if err != nil {
+			return err
+		}
+		results = append(results, res)
+	}
 	fmt.Print(cnn.ResultsTable(results).String())
 	if len(results) > 1 {
 		resultsDir, _ := f.dirs(data, f.runs()[0])
@@ -136,13 +149,16 @@ func trainOne(f *cnnFlags, b compute.Backend, data *datasets.Images, run cnn.Run
 	opts.Epochs, opts.Seed, opts.CheckpointDir = f.epochs, f.seed, ckptDir
 	opts.OnStep = cnn.ProgressReporter(run.Name())
 	opts.OnEpoch = func(e cnn.Epoch) {
-		fmt.Printf("%s epoch %2d: train loss %.4f, val acc %.2f%% (%.1fs)\n", run.Name(), e.Epoch, e.TrainLoss, 100*e.ValAccuracy, e.Seconds)
+		test, _ := e.Test()
+		fmt.Printf("%s epoch %2d: train loss %.4f, val acc %.2f%%, test acc %.2f%% (%.1fs)\n", run.Name(), e.Epoch, e.TrainLoss,
+			100*e.ValAccuracy, 100*test, e.Seconds)
 	}
 	res, err := cnn.Train(b, data, opts)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Printf("%s: %s (%d params, %.1f ms/step)\n", run.Name(), res.TestSummary(), res.Params, 1000*res.SecondsPerStep)
+	fmt.Printf("%s: %s after the last epoch; %s (%d params, %.1f ms/step)\n", run.Name(), res.TestSummary(), res.BestEpochSummary(),
+		res.Params, 1000*res.SecondsPerStep)
 	name := strings.TrimPrefix(ckptDir, filepath.Join(resultsDir, "checkpoints")+string(filepath.Separator))
 	path := filepath.Join(resultsDir, name+".json")
 	if err := lesson.WriteJSON(path, res); err != nil {
@@ -178,6 +194,27 @@ func saveCurves(results []*cnn.Result, prefix string) error {
 	return nil
 }
 
+// testRuns are the runs `cnn test` evaluates: with --all, the sweep and each batch-norm run
+// that has a checkpoint (its rate was chosen from the sweep).
+func (f *cnnFlags) testRuns(data *datasets.Images) []cnn.RunSpec {
+	runs := f.runs()
+	if !f.all {
+		return runs
+	}
+	for _, s := range cnn.SweepRuns {
+		bn := cnn.RunSpec{Variant: cnn.Variant{BatchNorm: true}, LearningRate: s.LearningRate}
+		if _, ckpt := f.dirs(data, bn); dirExists(ckpt) {
+			runs = append(runs, bn)
+		}
+	}
+	return runs
+}
+
+func dirExists(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
+}
+
 // cnnTest evaluates the checkpoints of the asked runs on the test split.
 func cnnTest(args []string) error {
 	f, err := parseCNNFlags("test", args)
@@ -188,7 +225,7 @@ func cnnTest(args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, run := range f.runs() {
+	for _, run := range f.testRuns(data) {
 		_, ckptDir := f.dirs(data, run)
 		if _, err := os.Stat(ckptDir); err != nil {
 			return fmt.Errorf("no checkpoint for %s at %q: train it first (same --data, --subset, --seed, --out)", run.Name(), ckptDir)
