@@ -316,14 +316,14 @@ func thousands(n int) string {
 }
 
 // CommandResults reads what `dllessons cnn train` wrote under dir/<data kind>/ (by default
-// results/cnn beside the module) for those of the course's runs that have finished, in
-// CourseRuns order; runs without a result are left out.
+// results/cnn beside the module) for those of the lesson's runs that have finished, in
+// LessonRuns order; runs without a result are left out.
 func CommandResults(dir, kind string) ([]*Result, error) {
 	if dir == "" {
 		dir = filepath.Join(datasets.ModuleRoot(), "results", "cnn")
 	}
 	var runs []RunSpec
-	for _, run := range CourseRuns {
+	for _, run := range LessonRuns {
 		if _, err := os.Stat(filepath.Join(dir, kind, run.Name()+".json")); err == nil {
 			runs = append(runs, run)
 		}

@@ -1,0 +1,271 @@
+package cnn
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/dllessons/dllessons/pkg/datasets"
+)
+
+// LessonRuns is lesson 3's sweep: every learning rate of the homework's sweep without batch
+// norm and with it, so that "batch norm makes the network less sensitive to the step size"
+// is measured, not assumed. The homework's own four runs are among them.
+var LessonRuns = func() []RunSpec {
+	runs := slices.Clone(SweepRuns)
+	for _, s := range SweepRuns {
+		runs = append(runs, RunSpec{Variant: Variant{BatchNorm: true}, LearningRate: s.LearningRate})
+	}
+	return runs
+}()
+
+// label is e.g. "cnn-bn η=0.1".
+func label(r *Result) string { return fmt.Sprintf("%s η=%g", r.Model, r.LearningRate) }
+
+// Findings states in sentences what the runs show: the learning rate the homework's rule
+// picks, whether batch norm helped at that rate, whether it made the network less sensitive
+// to the rate, and the most-confused pair of classes. Every number is taken from the results;
+// a comparison that the runs cannot make is named as such.
+func Findings(results []*Result) []string {
+	var plain, bn []*Result
+	for _, r := range results {
+		if r.Model == (Variant{BatchNorm: true}).Name() {
+			bn = append(bn, r)
+		} else {
+			plain = append(plain, r)
+		}
+	}
+	var lines []string
+	chosen, err := ChooseByValidation(plain)
+	if err != nil {
+		lines = append(lines, "Without batch norm no run finished an epoch without diverging, so no learning rate can be chosen.")
+	} else {
+		lines = append(lines, bestRateFinding(chosen, plain), batchNormFinding(chosen, bn))
+	}
+	lines = append(lines, sensitivityFinding(plain, bn))
+	if best, err := ChooseByValidation(results); err == nil {
+		lines = append(lines, confusionFinding(best))
+	}
+	return lines
+}
+
+// bestRateFinding: which η the homework's rule (final validation accuracy) picks, beside the others.
+func bestRateFinding(chosen *Result, plain []*Result) string {
+	val, _ := chosen.FinalValAccuracy()
+	var others []string
+	for _, r := range plain {
+		if r == chosen {
+			continue
+		}
+		if v, ok := r.FinalValAccuracy(); ok && !r.Diverged {
+			others = append(others, fmt.Sprintf("η = %g: %.1f%%", r.LearningRate, 100*v))
+		} else {
+			others = append(others, fmt.Sprintf("η = %g: diverged", r.LearningRate))
+		}
+	}
+	s := fmt.Sprintf("Best learning rate without batch norm: η = %g, with the highest final validation accuracy (%.1f%%", chosen.LearningRate, 100*val)
+	if len(others) > 0 {
+		s += "; " + strings.Join(others, ", ")
+	}
+	return s + "), so the homework's rule adds batch norm at η = " + fmt.Sprint(chosen.LearningRate) + "."
+}
+
+// noiseMargin is two standard errors of the difference of two test accuracies measured on
+// independent samples of n1 and n2 images: differences smaller than it are within the noise
+// of which images happen to be in the test split.
+func noiseMargin(p1 float64, n1 int, p2 float64, n2 int) float64 {
+	return 2 * math.Sqrt(p1*(1-p1)/float64(max(n1, 1))+p2*(1-p2)/float64(max(n2, 1)))
+}
+
+// testSize is the number of test images a result was scored on.
+func testSize(r *Result) int {
+	if r.Splits[2] > 0 {
+		return r.Splits[2]
+	}
+	n := 0
+	for _, row := range r.Confusion {
+		for _, c := range row {
+			n += c
+		}
+	}
+	return n
+}
+
+// batchNormFinding compares batch norm with the plain network at the chosen rate, on test
+// accuracy after the last epoch (the report's comparison), with the sampling noise.
+func batchNormFinding(chosen *Result, bn []*Result) string {
+	var with *Result
+	for _, r := range bn {
+		if r.LearningRate == chosen.LearningRate {
+			with = r
+		}
+	}
+	switch {
+	case with == nil:
+		return fmt.Sprintf("Batch norm has no run at η = %g here, so whether it helps at the chosen rate is not measured.", chosen.LearningRate)
+	case with.Diverged:
+		return fmt.Sprintf("Batch norm did not help at η = %g: its run diverged (%s).", chosen.LearningRate, with.DivergedAt)
+	}
+	p, q := chosen.TestAccuracy, with.TestAccuracy
+	diff, margin := 100*(q-p), 100*noiseMargin(p, testSize(chosen), q, testSize(with))
+	s := fmt.Sprintf("Batch norm at η = %g: test accuracy after the last epoch %.1f%% → %.1f%% (%+.1f points); ", chosen.LearningRate,
+		100*p, 100*q, diff)
+	switch {
+	case math.Abs(diff) < margin:
+		s += fmt.Sprintf("no clear difference: that is within the ±%.1f points of test-set sampling noise (two standard errors).", margin)
+	case diff > 0:
+		s += fmt.Sprintf("batch norm helped, by more than the ±%.1f points of test-set sampling noise (two standard errors).", margin)
+	default:
+		s += fmt.Sprintf("batch norm hurt, by more than the ±%.1f points of test-set sampling noise (two standard errors).", margin)
+	}
+	plainBest, ok1 := chosen.BestEpoch()
+	bnBest, ok2 := with.BestEpoch()
+	pt, ok3 := plainBest.Test()
+	bt, ok4 := bnBest.Test()
+	if ok1 && ok2 && ok3 && ok4 {
+		s += fmt.Sprintf(" At the best epoch by validation: %.1f%% → %.1f%%.", 100*pt, 100*bt)
+	}
+	return s
+}
+
+// spread is how much final validation accuracy varies over a network's learning rates: the
+// span (max − min, in points) over the runs that finished, and the rates that diverged.
+type spread struct {
+	span     float64
+	rates    []float64
+	diverged []float64
+}
+
+func spreadOf(runs []*Result, rates []float64) spread {
+	var s spread
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, r := range runs {
+		if !slices.Contains(rates, r.LearningRate) {
+			continue
+		}
+		v, ok := r.FinalValAccuracy()
+		if r.Diverged || !ok {
+			s.diverged = append(s.diverged, r.LearningRate)
+			continue
+		}
+		s.rates = append(s.rates, r.LearningRate)
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if len(s.rates) > 0 {
+		s.span = 100 * (hi - lo)
+	}
+	return s
+}
+
+func (s spread) String() string {
+	out := fmt.Sprintf("%.1f points", s.span)
+	if len(s.diverged) > 0 {
+		out += fmt.Sprintf(" (and diverged at η = %v)", joinRates(s.diverged))
+	}
+	return out
+}
+
+func joinRates(rates []float64) string {
+	var parts []string
+	for _, r := range rates {
+		parts = append(parts, fmt.Sprint(r))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// sensitivityFinding compares, over the learning rates both networks were trained at, how much
+// the final validation accuracy depends on η with and without batch norm.
+func sensitivityFinding(plain, bn []*Result) string {
+	var shared []float64
+	for _, p := range plain {
+		for _, b := range bn {
+			if p.LearningRate == b.LearningRate && !slices.Contains(shared, p.LearningRate) {
+				shared = append(shared, p.LearningRate)
+			}
+		}
+	}
+	if len(shared) < 2 {
+		return "Batch norm was not trained at two or more of the same learning rates as the plain network, so whether it makes the network less sensitive to the step size is not measured here."
+	}
+	slices.Sort(shared)
+	without, with := spreadOf(plain, shared), spreadOf(bn, shared)
+	less := len(with.diverged) < len(without.diverged) || (len(with.diverged) == len(without.diverged) && with.span < without.span)
+	verdict := "batch norm made the network less sensitive to the step size"
+	if !less {
+		verdict = "batch norm did not make the network less sensitive to the step size"
+	}
+	return fmt.Sprintf("Over η = %s, final validation accuracy spans %s without batch norm and %s with it: on this data %s.",
+		joinRates(shared), without, with, verdict)
+}
+
+// confusionFinding names the pair of classes the run confuses most (both directions counted).
+func confusionFinding(r *Result) string {
+	m := r.Confusion
+	if len(m) == 0 || len(r.Classes) != len(m) {
+		return fmt.Sprintf("%s has no test confusion matrix recorded.", label(r))
+	}
+	errorsTotal, bi, bj := 0, 0, 1
+	for i := range m {
+		for j := range m[i] {
+			if i == j {
+				continue
+			}
+			errorsTotal += m[i][j]
+			if i < j && m[i][j]+m[j][i] > m[bi][bj]+m[bj][bi] {
+				bi, bj = i, j
+			}
+		}
+	}
+	if errorsTotal == 0 {
+		return fmt.Sprintf("%s classifies every test image correctly.", label(r))
+	}
+	if m[bj][bi] > m[bi][bj] { // name the larger direction first
+		bi, bj = bj, bi
+	}
+	pair := m[bi][bj] + m[bj][bi]
+	return fmt.Sprintf("Most-confused pair for %s (the highest final validation accuracy): %s and %s, %d of its %d test errors (%.0f%%): "+
+		"%s taken for %s %d times, %s for %s %d times.", label(r), r.Classes[bi], r.Classes[bj], pair, errorsTotal,
+		100*float64(pair)/float64(errorsTotal), r.Classes[bi], r.Classes[bj], m[bi][bj], r.Classes[bj], r.Classes[bi], m[bj][bi])
+}
+
+// FullRuns reads the records `dllessons cnn train` wrote under dir/<kind>/ (by default
+// results/cnn beside the module) for the lesson's runs, in LessonRuns order, and names the
+// homework's runs (the sweep, then batch norm at the rate chosen from it) not recorded yet.
+func FullRuns(dir, kind string) (records []*Result, missing []string, err error) {
+	if dir == "" {
+		dir = filepath.Join(datasets.ModuleRoot(), "results", "cnn")
+	}
+	if records, err = CommandResults(dir, kind); err != nil {
+		return nil, nil, err
+	}
+	recorded := func(s RunSpec) bool {
+		_, err := os.Stat(filepath.Join(dir, kind, s.Name()+".json"))
+		return err == nil
+	}
+	var sweep []*Result
+	for _, s := range SweepRuns {
+		if !recorded(s) {
+			missing = append(missing, fmt.Sprintf("%s η=%g", s.Variant.Name(), s.LearningRate))
+			continue
+		}
+		for _, r := range records {
+			if r.Model == s.Variant.Name() && r.LearningRate == s.LearningRate {
+				sweep = append(sweep, r)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return records, append(missing, "cnn-bn at the η chosen from the sweep (needs the whole sweep)"), nil
+	}
+	bnRun, _, err := BatchNormRunFor(sweep)
+	if err != nil {
+		return records, append(missing, "cnn-bn: "+err.Error()), nil
+	}
+	if !recorded(bnRun) {
+		missing = append(missing, fmt.Sprintf("cnn-bn η=%g (the rate chosen from the sweep)", bnRun.LearningRate))
+	}
+	return records, missing, nil
+}

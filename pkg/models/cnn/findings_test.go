@@ -1,0 +1,100 @@
+package cnn
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dllessons/dllessons/pkg/lesson"
+)
+
+// finished is a run with one epoch: final validation accuracy val, test accuracy test on 3000 images.
+func finished(bn bool, lr, val, test float64) *Result {
+	r := run(Variant{BatchNorm: bn}.Name(), lr, []float64{val}, test)
+	r.Splits = [3]int{100, 100, 3000}
+	return r
+}
+
+func sweepFixture() []*Result {
+	best := finished(false, 0.1, 0.93, 0.92)
+	best.Classes = []string{"T-shirt/top", "trouser", "dress"}
+	best.Confusion = [][]int{{90, 1, 4}, {2, 95, 0}, {9, 1, 80}} // 17 errors; dress↔T-shirt 13
+	return []*Result{
+		finished(false, 0.001, 0.80, 0.79), finished(false, 0.01, 0.91, 0.90), best,
+		finished(true, 0.001, 0.90, 0.89), finished(true, 0.01, 0.92, 0.91), finished(true, 0.1, 0.91, 0.88),
+	}
+}
+
+func TestFindingsAreComputedFromTheNumbers(t *testing.T) {
+	got := strings.Join(Findings(sweepFixture()), "\n")
+	for _, want := range []string{
+		"Best learning rate without batch norm: η = 0.1, with the highest final validation accuracy (93.0%; η = 0.001: 80.0%, η = 0.01: 91.0%)",
+		// 2·sqrt(0.92·0.08/3000 + 0.88·0.12/3000) = 1.55 points
+		"Batch norm at η = 0.1: test accuracy after the last epoch 92.0% → 88.0% (-4.0 points); batch norm hurt, by more than the ±1.5 points",
+		"At the best epoch by validation: 92.0% → 88.0%.",
+		"Over η = 0.001, 0.01, 0.1, final validation accuracy spans 13.0 points without batch norm and 2.0 points with it: on this data batch norm made the network less sensitive",
+		"Most-confused pair for cnn η=0.1 (the highest final validation accuracy): dress and T-shirt/top, 13 of its 17 test errors (76%): dress taken for T-shirt/top 9 times, T-shirt/top for dress 4 times.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("findings lack %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestFindingsSayWhatTheRunsCannotShow(t *testing.T) {
+	results := sweepFixture()
+	// Batch norm within the noise at the chosen rate, and only at that rate.
+	results[5] = finished(true, 0.1, 0.935, 0.925)
+	got := strings.Join(Findings(results[:3:3]), "\n") + "\n" + strings.Join(Findings(append(results[:3:3], results[5])), "\n")
+	for _, want := range []string{
+		"Batch norm has no run at η = 0.1 here, so whether it helps at the chosen rate is not measured.",
+		"(+0.5 points); no clear difference: that is within the ±1.4 points of test-set sampling noise",
+		"not trained at two or more of the same learning rates as the plain network",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("findings lack %q:\n%s", want, got)
+		}
+	}
+	// A diverged run counts as the most sensitive outcome, and batch norm diverging at the chosen rate is named.
+	results = sweepFixture()
+	results[5].Diverged, results[5].DivergedAt = true, "loss NaN at epoch 1 step 3"
+	got = strings.Join(Findings(results), "\n")
+	for _, want := range []string{
+		"Batch norm did not help at η = 0.1: its run diverged (loss NaN at epoch 1 step 3).",
+		"2.0 points (and diverged at η = 0.1) with it: on this data batch norm did not make the network less sensitive",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("findings lack %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestFullRunsNamesTheRunsNotRecordedYet(t *testing.T) {
+	dir := t.TempDir()
+	write := func(r *Result) {
+		r.DataKind = "fashion-mnist"
+		name := RunSpec{Variant: Variant{BatchNorm: r.Model == "cnn-bn"}, LearningRate: r.LearningRate}.Name()
+		if err := lesson.WriteJSON(filepath.Join(dir, "fashion-mnist", name+".json"), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fixture := sweepFixture()
+	write(fixture[1])
+	write(fixture[4]) // cnn-bn η=0.01, an earlier version's choice
+	records, missing, err := FullRuns(dir, "fashion-mnist")
+	if err != nil || len(records) != 2 || records[0].LearningRate != 0.01 || records[1].Model != "cnn-bn" {
+		t.Fatalf("records %v, %v", records, err)
+	}
+	if got := strings.Join(missing, "; "); got != "cnn η=0.001; cnn η=0.1; cnn-bn at the η chosen from the sweep (needs the whole sweep)" {
+		t.Errorf("missing %q", got)
+	}
+	write(fixture[0])
+	write(fixture[2])
+	if _, missing, _ := FullRuns(dir, "fashion-mnist"); strings.Join(missing, "; ") != "cnn-bn η=0.1 (the rate chosen from the sweep)" {
+		t.Errorf("with the sweep recorded, missing %q", missing)
+	}
+	write(fixture[5])
+	if records, missing, _ := FullRuns(dir, "fashion-mnist"); len(missing) != 0 || len(records) != 5 {
+		t.Errorf("all recorded: %d records, missing %q", len(records), missing)
+	}
+}
