@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dllessons/dllessons/pkg/datasets"
+	"github.com/dllessons/dllessons/pkg/lesson"
 )
 
 // LessonRuns is lesson 3's sweep: every learning rate of the homework's sweep without batch
@@ -55,6 +56,10 @@ func Findings(results []*Result) []string {
 // bestRateFinding: which η the homework's rule (final validation accuracy) picks, beside the others.
 func bestRateFinding(chosen *Result, plain []*Result) string {
 	val, _ := chosen.FinalValAccuracy()
+	if len(plain) == 1 {
+		return fmt.Sprintf("Without batch norm only η = %g is recorded (final validation accuracy %.1f%%), so no learning rate is chosen among several.",
+			chosen.LearningRate, 100*val)
+	}
 	var others []string
 	for _, r := range plain {
 		if r == chosen {
@@ -268,4 +273,67 @@ func FullRuns(dir, kind string) (records []*Result, missing []string, err error)
 		missing = append(missing, fmt.Sprintf("cnn-bn η=%g (the rate chosen from the sweep)", bnRun.LearningRate))
 	}
 	return records, missing, nil
+}
+
+// BatchNormTable sets each learning rate's run without batch norm beside the one with it:
+// final validation accuracy and test accuracy after the last epoch, and their differences.
+// Rates with only one of the two networks are listed with "—" for the other.
+func BatchNormTable(title string, results []*Result) *lesson.Table {
+	t := &lesson.Table{Title: title, Headers: []string{"η", "val % without BN", "val % with BN", "Δ val",
+		"test % without BN", "test % with BN", "Δ test"}}
+	var rates []float64
+	for _, r := range results {
+		if !slices.Contains(rates, r.LearningRate) {
+			rates = append(rates, r.LearningRate)
+		}
+	}
+	slices.Sort(rates)
+	find := func(bn bool, lr float64) *Result {
+		for _, r := range results {
+			if r.LearningRate == lr && r.Model == (Variant{BatchNorm: bn}).Name() {
+				return r
+			}
+		}
+		return nil
+	}
+	for _, lr := range rates {
+		without, with := find(false, lr), find(true, lr)
+		valA, valOK1 := finalVal(without)
+		valB, valOK2 := finalVal(with)
+		testA, testOK1 := finalTest(without)
+		testB, testOK2 := finalTest(with)
+		t.AddRow(lr, pct(valA, valOK1), pct(valB, valOK2), diffPoints(valA, valB, valOK1 && valOK2),
+			pct(testA, testOK1), pct(testB, testOK2), diffPoints(testA, testB, testOK1 && testOK2))
+	}
+	return t
+}
+
+// finalVal is a run's validation accuracy after its last epoch; false for no run or a diverged one.
+func finalVal(r *Result) (float64, bool) {
+	if r == nil || r.Diverged {
+		return 0, false
+	}
+	return r.FinalValAccuracy()
+}
+
+// finalTest is a run's test accuracy after its last epoch; false for no run or a diverged one.
+func finalTest(r *Result) (float64, bool) {
+	if r == nil || r.Diverged {
+		return 0, false
+	}
+	return r.TestAccuracy, true
+}
+
+func pct(v float64, ok bool) string {
+	if !ok {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", 100*v)
+}
+
+func diffPoints(a, b float64, ok bool) string {
+	if !ok {
+		return "—"
+	}
+	return fmt.Sprintf("%+.2f", 100*(b-a))
 }

@@ -55,6 +55,15 @@ func TestFindingsSayWhatTheRunsCannotShow(t *testing.T) {
 			t.Errorf("findings lack %q:\n%s", want, got)
 		}
 	}
+	got = strings.Join(Findings([]*Result{results[1]}), "\n")
+	for _, want := range []string{
+		"Without batch norm only η = 0.01 is recorded (final validation accuracy 91.0%), so no learning rate is chosen among several.",
+		"Batch norm has no run at η = 0.01 here",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("findings lack %q:\n%s", want, got)
+		}
+	}
 	// A diverged run counts as the most sensitive outcome, and batch norm diverging at the chosen rate is named.
 	results = sweepFixture()
 	results[5].Diverged, results[5].DivergedAt = true, "loss NaN at epoch 1 step 3"
@@ -96,5 +105,22 @@ func TestFullRunsNamesTheRunsNotRecordedYet(t *testing.T) {
 	write(fixture[5])
 	if records, missing, _ := FullRuns(dir, "fashion-mnist"); len(missing) != 0 || len(records) != 5 {
 		t.Errorf("all recorded: %d records, missing %q", len(records), missing)
+	}
+}
+
+func TestBatchNormTablePairsTheNetworksPerRate(t *testing.T) {
+	results := sweepFixture()
+	results[3].Diverged = true // cnn-bn η=0.001
+	table := BatchNormTable("lesson", append(results, finished(false, 1, 0.5, 0.4)))
+	want := [][]string{
+		{"0.001", "80.00", "—", "—", "79.00", "—", "—"},
+		{"0.01", "91.00", "92.00", "+1.00", "90.00", "91.00", "+1.00"},
+		{"0.1", "93.00", "91.00", "-2.00", "92.00", "88.00", "-4.00"},
+		{"1", "50.00", "—", "—", "40.00", "—", "—"},
+	}
+	for i, row := range want {
+		if strings.Join(table.Rows[i], " ") != strings.Join(row, " ") {
+			t.Errorf("row %d = %q, want %q", i, table.Rows[i], row)
+		}
 	}
 }

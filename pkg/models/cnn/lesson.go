@@ -139,7 +139,7 @@ func ResultsTable(results []*Result) *lesson.Table {
 		row := []any{r.Model + status, r.LearningRate, len(r.History), val, test, bestEpoch, bestVal, bestTest}
 		reportVal, reportTest := any("—"), any("—")
 		if inReport {
-			reportVal, reportTest = spec.ReportVal, spec.ReportTest
+			reportVal, reportTest = fmt.Sprintf("%.2f", spec.ReportVal), fmt.Sprintf("%.2f", spec.ReportTest)
 		} else {
 			delta = "—"
 		}
