@@ -31,7 +31,32 @@ func label(r *Result) string { return fmt.Sprintf("%s η=%g", r.Model, r.Learnin
 // to the rate, and the most-confused pair of classes. Every number is taken from the results;
 // a comparison that the runs cannot make is named as such.
 func Findings(results []*Result) []string {
-	var plain, bn []*Result
+	plain, _ := splitByBatchNorm(results)
+	var lines []string
+	if chosen, err := ChooseByValidation(plain); err != nil {
+		lines = append(lines, "Without batch norm no run finished an epoch without diverging, so no learning rate can be chosen.")
+	} else {
+		lines = append(lines, bestRateFinding(chosen, plain))
+	}
+	lines = append(lines, BatchNormFindings(results)...)
+	if best, err := ChooseByValidation(results); err == nil {
+		lines = append(lines, confusionFinding(best))
+	}
+	return lines
+}
+
+// BatchNormFindings are the two findings about batch norm: whether it helped at the rate the
+// homework's rule picks, and whether it made the network less sensitive to the rate.
+func BatchNormFindings(results []*Result) []string {
+	plain, bn := splitByBatchNorm(results)
+	var lines []string
+	if chosen, err := ChooseByValidation(plain); err == nil {
+		lines = append(lines, batchNormFinding(chosen, bn))
+	}
+	return append(lines, sensitivityFinding(plain, bn))
+}
+
+func splitByBatchNorm(results []*Result) (plain, bn []*Result) {
 	for _, r := range results {
 		if r.Model == (Variant{BatchNorm: true}).Name() {
 			bn = append(bn, r)
@@ -39,18 +64,7 @@ func Findings(results []*Result) []string {
 			plain = append(plain, r)
 		}
 	}
-	var lines []string
-	chosen, err := ChooseByValidation(plain)
-	if err != nil {
-		lines = append(lines, "Without batch norm no run finished an epoch without diverging, so no learning rate can be chosen.")
-	} else {
-		lines = append(lines, bestRateFinding(chosen, plain), batchNormFinding(chosen, bn))
-	}
-	lines = append(lines, sensitivityFinding(plain, bn))
-	if best, err := ChooseByValidation(results); err == nil {
-		lines = append(lines, confusionFinding(best))
-	}
-	return lines
+	return plain, bn
 }
 
 // bestRateFinding: which η the homework's rule (final validation accuracy) picks, beside the others.
@@ -139,30 +153,56 @@ func batchNormFinding(chosen *Result, bn []*Result) string {
 // spread is how much final validation accuracy varies over a network's learning rates: the
 // span (max − min, in points) over the runs that finished, and the rates that diverged.
 type spread struct {
-	span     float64
-	rates    []float64
-	diverged []float64
+	span, lo, hi float64 // lo, hi: lowest and highest final validation accuracy (fractions)
+	rates        []float64
+	diverged     []float64
+	valImages    int     // validation images the accuracies were measured on
+	chance       float64 // 1 / classes; 0 when the classes are not recorded
 }
 
 func spreadOf(runs []*Result, rates []float64) spread {
 	var s spread
-	lo, hi := math.Inf(1), math.Inf(-1)
+	s.lo, s.hi = math.Inf(1), math.Inf(-1)
 	for _, r := range runs {
 		if !slices.Contains(rates, r.LearningRate) {
 			continue
 		}
+		if len(r.Classes) > 0 {
+			s.chance = 1 / float64(len(r.Classes))
+		}
+		s.valImages = max(s.valImages, r.Splits[1])
 		v, ok := r.FinalValAccuracy()
 		if r.Diverged || !ok {
 			s.diverged = append(s.diverged, r.LearningRate)
 			continue
 		}
 		s.rates = append(s.rates, r.LearningRate)
-		lo, hi = min(lo, v), max(hi, v)
+		s.lo, s.hi = min(s.lo, v), max(s.hi, v)
 	}
 	if len(s.rates) > 0 {
-		s.span = 100 * (hi - lo)
+		s.span = 100 * (s.hi - s.lo)
 	}
 	return s
+}
+
+// nearChance: no rate took the network clearly above chance (two standard errors of a
+// validation accuracy at chance level), so how its accuracy varies with η says nothing.
+func (s spread) nearChance() bool {
+	if s.chance == 0 || s.valImages == 0 || len(s.rates) == 0 {
+		return false
+	}
+	return s.hi-s.chance < 2*math.Sqrt(s.chance*(1-s.chance)/float64(s.valImages))
+}
+
+// spanNoise is two standard errors (in points) of the difference of two spans, each the
+// difference of two validation accuracies.
+func spanNoise(a, b spread) float64 {
+	n := float64(max(a.valImages, b.valImages, 1))
+	var variance float64
+	for _, p := range []float64{a.lo, a.hi, b.lo, b.hi} {
+		variance += p * (1 - p) / n
+	}
+	return 200 * math.Sqrt(variance)
 }
 
 func (s spread) String() string {
@@ -197,10 +237,27 @@ func sensitivityFinding(plain, bn []*Result) string {
 	}
 	slices.Sort(shared)
 	without, with := spreadOf(plain, shared), spreadOf(bn, shared)
-	less := len(with.diverged) < len(without.diverged) || (len(with.diverged) == len(without.diverged) && with.span < without.span)
-	verdict := "batch norm made the network less sensitive to the step size"
-	if !less {
-		verdict = "batch norm did not make the network less sensitive to the step size"
+	var verdict string
+	switch {
+	case without.nearChance() || with.nearChance():
+		which := "without"
+		if with.nearChance() {
+			which = "with"
+		}
+		verdict = fmt.Sprintf("the network %s batch norm stayed within the noise of chance (%.1f%%) at every rate, so its spread says nothing about sensitivity to the step size",
+			which, 100*max(with.chance, without.chance))
+	case len(with.diverged) != len(without.diverged):
+		verdict = "batch norm made the network less sensitive to the step size (it diverged at fewer rates)"
+		if len(with.diverged) > len(without.diverged) {
+			verdict = "batch norm did not make the network less sensitive to the step size (it diverged at more rates)"
+		}
+	case math.Abs(with.span-without.span) < spanNoise(without, with):
+		verdict = fmt.Sprintf("no clear difference in sensitivity to the step size: the spans differ by less than the ±%.1f points of validation-set sampling noise",
+			spanNoise(without, with))
+	case with.span < without.span:
+		verdict = "batch norm made the network less sensitive to the step size"
+	default:
+		verdict = "batch norm made the network more sensitive to the step size"
 	}
 	return fmt.Sprintf("Over η = %s, final validation accuracy spans %s without batch norm and %s with it: on this data %s.",
 		joinRates(shared), without, with, verdict)
