@@ -10,5 +10,7 @@
 //
 // Entry points: Train runs one model's whole schedule; RunSweep trains a list of runs on a budget
 // and stores their records in a folder that LoadSweep reads back; ResultsTable and SweepPlots
-// report them.
+// report them. ChooseByValidation and BatchNormRunFor apply the homework's selection rule,
+// BestEpoch gives the epoch early stopping would keep, and Findings states what a set of runs
+// shows in sentences computed from its numbers.
 package cnn
