@@ -25,20 +25,26 @@ func sweepFixture() []*Result {
 	}
 }
 
+// findingsInclude fails t for each wanted sentence (or part) that got lacks.
+func findingsInclude(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(got, want) {
+			t.Errorf("findings lack %q:\n%s", want, got)
+		}
+	}
+}
+
 func TestFindingsAreComputedFromTheNumbers(t *testing.T) {
 	got := strings.Join(Findings(sweepFixture()), "\n")
-	for _, want := range []string{
+	findingsInclude(t, got,
 		"Best learning rate without batch norm: η = 0.1, with the highest final validation accuracy (93.0%; η = 0.001: 80.0%, η = 0.01: 91.0%)",
 		// 2·sqrt(0.92·0.08/3000 + 0.88·0.12/3000) = 1.55 points
 		"Batch norm at η = 0.1: test accuracy after the last epoch 92.0% → 88.0% (-4.0 points); batch norm hurt, by more than the ±1.5 points",
 		"At the best epoch by validation: 92.0% → 88.0%.",
 		"Over η = 0.001, 0.01, 0.1, final validation accuracy spans 13.0 points without batch norm and 2.0 points with it: on this data batch norm made the network less sensitive",
 		"Most-confused pair for cnn η=0.1 (the highest final validation accuracy): dress and T-shirt/top, 13 of its 17 test errors (76%): dress taken for T-shirt/top 9 times, T-shirt/top for dress 4 times.",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("findings lack %q:\n%s", want, got)
-		}
-	}
+	)
 }
 
 func TestFindingsSayWhatTheRunsCannotShow(t *testing.T) {
@@ -46,36 +52,24 @@ func TestFindingsSayWhatTheRunsCannotShow(t *testing.T) {
 	// Batch norm within the noise at the chosen rate, and only at that rate.
 	results[5] = finished(true, 0.1, 0.935, 0.925)
 	got := strings.Join(Findings(results[:3:3]), "\n") + "\n" + strings.Join(Findings(append(results[:3:3], results[5])), "\n")
-	for _, want := range []string{
+	findingsInclude(t, got,
 		"Batch norm has no run at η = 0.1 here, so whether it helps at the chosen rate is not measured.",
 		"(+0.5 points); no clear difference: that is within the ±1.4 points of test-set sampling noise",
 		"not trained at two or more of the same learning rates as the plain network",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("findings lack %q:\n%s", want, got)
-		}
-	}
+	)
 	got = strings.Join(Findings([]*Result{results[1]}), "\n")
-	for _, want := range []string{
+	findingsInclude(t, got,
 		"Without batch norm only η = 0.01 is recorded (final validation accuracy 91.0%), so no learning rate is chosen among several.",
 		"Batch norm has no run at η = 0.01 here",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("findings lack %q:\n%s", want, got)
-		}
-	}
+	)
 	// A diverged run counts as the most sensitive outcome, and batch norm diverging at the chosen rate is named.
 	results = sweepFixture()
 	results[5].Diverged, results[5].DivergedAt = true, "loss NaN at epoch 1 step 3"
 	got = strings.Join(Findings(results), "\n")
-	for _, want := range []string{
+	findingsInclude(t, got,
 		"Batch norm did not help at η = 0.1: its run diverged (loss NaN at epoch 1 step 3).",
 		"2.0 points (and diverged at η = 0.1) with it: on this data batch norm did not make the network less sensitive",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("findings lack %q:\n%s", want, got)
-		}
-	}
+	)
 }
 
 func TestSensitivityFindingWeighsNoiseAndChance(t *testing.T) {
@@ -85,22 +79,16 @@ func TestSensitivityFindingWeighsNoiseAndChance(t *testing.T) {
 	results[5] = finished(true, 0.1, 0.91, 0.90)
 	results[3] = finished(true, 0.001, 0.85, 0.84)
 	got := strings.Join(Findings(results), "\n")
-	if want := "spans 13.0 points without batch norm and 7.0 points with it: on this data batch norm made the network less sensitive"; !strings.Contains(got, want) {
-		t.Errorf("findings lack %q:\n%s", want, got)
-	}
+	findingsInclude(t, got, "spans 13.0 points without batch norm and 7.0 points with it: on this data batch norm made the network less sensitive")
 	results[3] = finished(true, 0.001, 0.82, 0.81)
 	got = strings.Join(Findings(results), "\n")
-	if want := "spans 13.0 points without batch norm and 10.0 points with it: on this data no clear difference in sensitivity to the step size: the spans differ by less than the ±3.6 points"; !strings.Contains(got, want) {
-		t.Errorf("findings lack %q:\n%s", want, got)
-	}
+	findingsInclude(t, got, "spans 13.0 points without batch norm and 10.0 points with it: on this data no clear difference in sensitivity to the step size: the spans differ by less than the ±3.6 points")
 	// Three classes: chance 33.3%, two standard errors on 1400 images 2.5 points.
 	for i, v := range []float64{0.34, 0.35, 0.355} {
 		results[3+i] = finished(true, results[i].LearningRate, v, v)
 	}
 	got = strings.Join(Findings(results), "\n")
-	if want := "the network with batch norm stayed within the noise of chance (33.3%) at every rate, so its spread says nothing"; !strings.Contains(got, want) {
-		t.Errorf("findings lack %q:\n%s", want, got)
-	}
+	findingsInclude(t, got, "the network with batch norm stayed within the noise of chance (33.3%) at every rate, so its spread says nothing")
 }
 
 func TestFullRunsNamesTheRunsNotRecordedYet(t *testing.T) {
