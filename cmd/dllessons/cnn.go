@@ -43,7 +43,7 @@ func parseCNNFlags(name string, args []string) (*cnnFlags, error) {
 	fs.StringVar(&f.out, "out", "results/cnn", "folder for JSON results, figures and checkpoints")
 	fs.Float64Var(&f.lr, "lr", 0.01, "SGD learning rate")
 	fs.BoolVar(&f.bn, "bn", false, "the batch-norm variant")
-	fs.BoolVar(&f.all, "all", false, "run the course's runs: "+cnn.DescribeRuns(course.Runs))
+	fs.BoolVar(&f.all, "all", false, "run the course's runs: "+cnn.DescribeRuns(course.Runs)+", then batch norm at the η with the best final validation accuracy")
 	fs.BoolVar(&f.resume, "resume", course.Resume, "continue from the run's checkpoint if there is one (false: start over)")
 	fs.IntVar(&f.epochs, "epochs", course.Budget.Epochs, "epochs")
 	fs.IntVar(&f.subset, "subset", 0, "train on a seeded subset of this many training images (0: all)")
@@ -61,10 +61,11 @@ func parseCNNFlags(name string, args []string) (*cnnFlags, error) {
 	return f, nil
 }
 
-// runs returns the runs the flags ask for.
+// runs returns the runs the flags ask for; with --all, the sweep without batch norm (the
+// batch-norm run's rate is chosen from the sweep's results).
 func (f *cnnFlags) runs() []cnn.RunSpec {
 	if f.all {
-		return cnn.CourseRuns
+		return cnn.SweepRuns
 	}
 	return []cnn.RunSpec{{Variant: cnn.Variant{BatchNorm: f.bn}, LearningRate: f.lr}}
 }
@@ -78,6 +79,7 @@ func (f *cnnFlags) store(data *datasets.Images) runstore.CNN {
 func (f *cnnFlags) experiment() cnn.Experiment {
 	exp := cnn.CourseExperiment()
 	exp.Runs, exp.Budget.Epochs, exp.Seed, exp.Resume = f.runs(), f.epochs, f.seed, f.resume
+	exp.BatchNormAtBest = f.all       // --all: the sweep, then batch norm at the η chosen by validation
 	exp.Budget.TrainImages = f.subset // a seeded subset of the training images (0: all)
 	exp.Log = os.Stdout
 	return exp
@@ -118,6 +120,27 @@ func cnnTrain(args []string) error {
 	return nil
 }
 
+// testRuns are the runs `cnn test` evaluates: with --all, the sweep and each batch-norm run
+// that has a checkpoint (its rate was chosen from the sweep).
+func (f *cnnFlags) testRuns(data *datasets.Images) []cnn.RunSpec {
+	runs := f.runs()
+	if !f.all {
+		return runs
+	}
+	for _, s := range cnn.SweepRuns {
+		bn := cnn.RunSpec{Variant: cnn.Variant{BatchNorm: true}, LearningRate: s.LearningRate}
+		if dirExists(f.store(data).Checkpoints(bn.Name())) {
+			runs = append(runs, bn)
+		}
+	}
+	return runs
+}
+
+func dirExists(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
+}
+
 // cnnTest evaluates the checkpoints of the asked runs on the test split.
 func cnnTest(args []string) error {
 	f, err := parseCNNFlags("test", args)
@@ -129,7 +152,7 @@ func cnnTest(args []string) error {
 		return err
 	}
 	data = f.experiment().Budget.Apply(data, f.seed) // the data the runs trained on
-	for _, run := range f.runs() {
+	for _, run := range f.testRuns(data) {
 		ckptDir := f.store(data).Checkpoints(run.Name())
 		if _, err := os.Stat(ckptDir); err != nil {
 			return fmt.Errorf("no checkpoint for %s at %q: train it first (same --data, --subset, --seed, --out)", run.Name(), ckptDir)

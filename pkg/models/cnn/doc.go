@@ -13,4 +13,7 @@
 // writes its record and figures into a runstore.CNN folder, which Records reads back;
 // ResultsTable, SweepPlots and TryItTable report them. The training loop (epochs, steps,
 // divergence, checkpoints) is the one shared with seq2seq in internal/trainer.
+// ChooseByValidation and BatchNormRunFor apply the homework's selection rule, BestEpoch gives the
+// epoch early stopping would keep, and Findings states what a set of runs shows in sentences
+// computed from its numbers.
 package cnn

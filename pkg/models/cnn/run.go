@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/gomlx/compute"
@@ -19,8 +20,11 @@ import (
 // long. `dllessons cnn train` fills it from its flags and lesson 3 from its budget; both call
 // Run with it.
 type Experiment struct {
-	// Runs is the plan: each a variant and a learning rate (CourseRuns is the course's).
+	// Runs is the plan: each a variant and a learning rate.
 	Runs []RunSpec
+	// BatchNormAtBest then trains batch norm at the rate ChooseByValidation picks from Runs'
+	// results, as the homework adds batch norm to its best configuration.
+	BatchNormAtBest bool
 	// Budget is the seeded subsets of the splits (0 keeps a split whole) and the epochs.
 	Budget SweepBudget
 	Seed   uint64
@@ -35,10 +39,11 @@ type Experiment struct {
 	Log io.Writer
 }
 
-// CourseExperiment is the course's: the four runs of CourseRuns, all images, 40 epochs of
-// batch 8 (DefaultOptions), seed 42, checkpointed and resumed.
+// CourseExperiment is the course's: the learning-rate sweep (SweepRuns), then batch norm at the
+// rate chosen by validation, all images, 40 epochs of batch 8 (DefaultOptions), seed 42,
+// checkpointed and resumed.
 func CourseExperiment() Experiment {
-	return Experiment{Runs: CourseRuns, Budget: SweepBudget{Epochs: DefaultOptions(Variant{}, 0).Epochs}, Seed: 42,
+	return Experiment{Runs: SweepRuns, BatchNormAtBest: true, Budget: SweepBudget{Epochs: DefaultOptions(Variant{}, 0).Epochs}, Seed: 42,
 		Checkpoints: true, Resume: true}
 }
 
@@ -64,6 +69,20 @@ func Run(backend compute.Backend, data *datasets.Images, exp Experiment, store r
 			return nil, err
 		}
 		results = append(results, res)
+	}
+	if exp.BatchNormAtBest {
+		bnRun, why, err := BatchNormRunFor(results)
+		if err != nil {
+			return nil, err
+		}
+		exp.logf("%s\n", why)
+		if !slices.ContainsFunc(exp.Runs, func(r RunSpec) bool { return r.Name() == bnRun.Name() }) {
+			res, err := exp.runOne(backend, sub, bnRun, store)
+			if err != nil {
+				return nil, err
+			}
+			results = append(results, res)
+		}
 	}
 	if len(results) > 1 {
 		return results, exp.saveCurves(results, store, runstore.SweepName)
@@ -106,7 +125,11 @@ func (exp Experiment) runOne(backend compute.Backend, data *datasets.Images, run
 		opts.OnStep = func(p Progress) { exp.OnStep(run, p) }
 	}
 	opts.OnEpoch = func(e Epoch) {
-		exp.logf("%s epoch %2d: train loss %.4f, val acc %.2f%% (%.1fs)\n", name, e.Epoch, e.TrainLoss, 100*e.ValAccuracy, e.Seconds)
+		test := "not scored"
+		if acc, ok := e.Test(); ok {
+			test = fmt.Sprintf("%.2f%%", 100*acc)
+		}
+		exp.logf("%s epoch %2d: train loss %.4f, val acc %.2f%%, test acc %s (%.1fs)\n", name, e.Epoch, e.TrainLoss, 100*e.ValAccuracy, test, e.Seconds)
 		if exp.OnEpoch != nil {
 			exp.OnEpoch(run, e)
 		}
@@ -116,8 +139,8 @@ func (exp Experiment) runOne(backend compute.Backend, data *datasets.Images, run
 	if err != nil {
 		return nil, err
 	}
-	exp.logf("%-14s %s  %d params, %.1f ms/step  %s in total\n", name, res.TestSummary(), res.Params,
-		1000*res.SecondsPerStep, time.Since(start).Round(time.Second))
+	exp.logf("%-14s %s after the last epoch; %s; %d params, %.1f ms/step, %s in total\n", name, res.TestSummary(),
+		res.BestEpochSummary(), res.Params, 1000*res.SecondsPerStep, time.Since(start).Round(time.Second))
 	path := store.Record(name)
 	if err := lesson.WriteJSON(path, res); err != nil {
 		return nil, err
@@ -175,11 +198,11 @@ func (r Records) Results(runs []RunSpec) ([]*Result, error) {
 	return results, nil
 }
 
-// Finished reads the results of those of the course's runs that are present, in CourseRuns
-// order.
+// Finished reads the results of those of the lesson's runs (every rate with and without batch
+// norm) that are present, in LessonRuns order.
 func (r Records) Finished() ([]*Result, error) {
 	var runs []RunSpec
-	for _, run := range CourseRuns {
+	for _, run := range LessonRuns {
 		if _, err := os.Stat(r.Store.Record(run.Name())); err == nil {
 			runs = append(runs, run)
 		}

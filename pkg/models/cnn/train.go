@@ -51,8 +51,11 @@ type Epoch struct {
 	Epoch       int     `json:"epoch"`
 	TrainLoss   float64 `json:"train_loss"` // mean over the epoch's batches
 	ValAccuracy float64 `json:"val_accuracy"`
-	Seconds     float64 `json:"seconds"`       // training + validation time
-	TrainSecs   float64 `json:"train_seconds"` // the training steps alone
+	// TestAccuracy is the test split's accuracy after this epoch; nil when it was not recorded
+	// (records written before it was, or a trainer without a test split).
+	TestAccuracy *float64 `json:"test_accuracy,omitempty"`
+	Seconds      float64  `json:"seconds"`       // training + validation (+ test) time
+	TrainSecs    float64  `json:"train_seconds"` // the training steps alone
 }
 
 // Result is a finished (or diverged) run.
@@ -74,7 +77,7 @@ type Result struct {
 	Diverged       bool    `json:"diverged"`
 	DivergedAt     string  `json:"diverged_at,omitempty"`
 	Backend        string  `json:"backend"`
-	SecondsPerStep float64 `json:"seconds_per_step"` // training steps only, this session's epochs
+	SecondsPerStep float64 `json:"seconds_per_step"` // training steps only, every recorded epoch
 }
 
 // evalBatch is the evaluation batch size; the last batch is zero-padded so one graph serves all.
@@ -91,6 +94,9 @@ type Trainer struct {
 	ckpt    *trainer.Checkpoints
 	// History holds the finished epochs (restored from a checkpoint when resuming).
 	History []Epoch
+	// Test, if set, is scored after every epoch too (evaluation only: it changes no weight and
+	// draws no random number, so a run with it trains exactly as one without).
+	Test *datasets.ImageSet
 }
 
 // historyParam is the store parameter holding the finished epochs as JSON, so that it is saved
@@ -218,7 +224,7 @@ func seq(start, n int) []int {
 }
 
 // TrainEpoch runs the next epoch (a seeded shuffle of train, every image once, the last batch
-// possibly smaller), evaluates on val, checkpoints, and returns the epoch's record.
+// possibly smaller), evaluates on val (and on Test if set), checkpoints, and returns the epoch's record.
 func (t *Trainer) TrainEpoch(train, val *datasets.ImageSet) (Epoch, error) {
 	start := time.Now()
 	epoch := len(t.History) + 1
@@ -243,8 +249,15 @@ func (t *Trainer) TrainEpoch(train, val *datasets.ImageSet) (Epoch, error) {
 	if err != nil {
 		return Epoch{}, err
 	}
-	rec := Epoch{Epoch: epoch, TrainLoss: mean, ValAccuracy: valAcc,
-		Seconds: time.Since(start).Seconds(), TrainSecs: trainSecs}
+	rec := Epoch{Epoch: epoch, TrainLoss: mean, ValAccuracy: valAcc, TrainSecs: trainSecs}
+	if t.Test != nil {
+		testAcc, err := t.Accuracy(t.Test)
+		if err != nil {
+			return Epoch{}, err
+		}
+		rec.TestAccuracy = &testAcc
+	}
+	rec.Seconds = time.Since(start).Seconds()
 	t.History = append(t.History, rec)
 	return rec, t.saveCheckpoint()
 }
@@ -264,21 +277,15 @@ func Train(backend compute.Backend, data *datasets.Images, opts Options) (*Resul
 	if err != nil {
 		return nil, err
 	}
+	t.Test = data.Test
 	res := &Result{
 		Model: opts.Variant.Name(), Params: t.Model.NumParams(), LearningRate: opts.LearningRate,
 		BatchSize: opts.BatchSize, Epochs: opts.Epochs, Seed: opts.Seed, Data: data.Source, DataKind: data.Kind,
 		Splits: [3]int{data.Train.Len(), data.Val.Len(), data.Test.Len()}, Classes: data.Classes,
 		Backend: fmt.Sprint(backend.Name()),
 	}
-	var trainSeconds float64
-	steps := 0
 	err = t.loop.Train(func() int { return len(t.History) }, func() (Epoch, error) {
-		rec, err := t.TrainEpoch(data.Train, data.Val)
-		if err == nil {
-			trainSeconds += rec.TrainSecs
-			steps += (data.Train.Len() + opts.BatchSize - 1) / opts.BatchSize
-		}
-		return rec, err
+		return t.TrainEpoch(data.Train, data.Val)
 	})
 	if errors.Is(err, trainer.ErrDiverged) {
 		res.Diverged, res.DivergedAt = true, err.Error()
@@ -286,7 +293,12 @@ func Train(backend compute.Backend, data *datasets.Images, opts Options) (*Resul
 		return nil, err
 	}
 	res.History = t.History
-	if steps > 0 {
+	// From the history, so that re-running a finished (or resumed) run keeps its speed.
+	var trainSeconds float64
+	for _, e := range t.History {
+		trainSeconds += e.TrainSecs
+	}
+	if steps := len(t.History) * ((data.Train.Len() + opts.BatchSize - 1) / opts.BatchSize); steps > 0 {
 		res.SecondsPerStep = trainSeconds / float64(steps)
 	}
 	if res.Diverged {

@@ -115,6 +115,7 @@ func TestResumeEqualsUninterruptedRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	straight.Test = data.Test
 	for range 2 {
 		if _, err := straight.TrainEpoch(data.Train, data.Val); err != nil {
 			t.Fatal(err)
@@ -126,6 +127,7 @@ func TestResumeEqualsUninterruptedRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	first.Test = data.Test
 	if _, err := first.TrainEpoch(data.Train, data.Val); err != nil {
 		t.Fatal(err)
 	}
@@ -136,13 +138,16 @@ func TestResumeEqualsUninterruptedRun(t *testing.T) {
 	if len(resumed.History) != 1 {
 		t.Fatalf("resumed trainer has %d epochs of history, want 1", len(resumed.History))
 	}
+	resumed.Test = data.Test
 	if _, err := resumed.TrainEpoch(data.Train, data.Val); err != nil {
 		t.Fatal(err)
 	}
 	for i, want := range straight.History {
 		got := resumed.History[i]
-		if want.TrainLoss != got.TrainLoss || want.ValAccuracy != got.ValAccuracy {
-			t.Errorf("epoch %d: uninterrupted %+v, resumed %+v", i+1, want, got)
+		wantTest, wantOK := want.Test()
+		gotTest, gotOK := got.Test()
+		if want.TrainLoss != got.TrainLoss || want.ValAccuracy != got.ValAccuracy || !wantOK || !gotOK || wantTest != gotTest {
+			t.Errorf("epoch %d: uninterrupted %+v (test %v), resumed %+v (test %v)", i+1, want, wantTest, got, gotTest)
 		}
 	}
 	for v := range straight.Model.Store.IterVariables() {
