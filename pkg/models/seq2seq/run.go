@@ -232,13 +232,7 @@ func (exp Experiment) logf(format string, args ...any) {
 func Prepare(b compute.Backend, data *datasets.P2GData, exp Experiment, store runstore.Seq2Seq, v Variant) (*Prepared, error) {
 	if exp.Pretrained != nil {
 		if dir := exp.Pretrained.Model(string(v)); exists(dir) {
-			p, err := load(b, data, dir, v)
-			if err == nil && exp.OnEpoch != nil { // its curves at once, as if it had trained here
-				for _, e := range p.Training.History {
-					exp.OnEpoch(v, e)
-				}
-			}
-			return p, err
+			return load(b, data, dir, v)
 		}
 	}
 	if !exp.TestOnly {
