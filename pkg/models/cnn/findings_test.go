@@ -146,3 +146,17 @@ func TestBatchNormFindingsAreTheBatchNormSentencesOfFindings(t *testing.T) {
 		t.Errorf("batch-norm findings %q, findings %q", bn, all)
 	}
 }
+
+func TestHomeworkChoiceLooksOnlyAtTheRunsWithoutBatchNorm(t *testing.T) {
+	results := sweepFixture()
+	results[3] = finished(true, 0.001, 0.97, 0.96) // the best validation accuracy overall, with batch norm
+	if got := HomeworkChoice(results); !strings.Contains(got, "η = 0.1 has the highest final validation accuracy (93.00%)") {
+		t.Errorf("HomeworkChoice = %q, want η = 0.1 chosen among the runs without batch norm", got)
+	}
+	for _, r := range results {
+		r.Diverged = true
+	}
+	if got := HomeworkChoice(results); !strings.Contains(got, "cannot choose") {
+		t.Errorf("all diverged: %q", got)
+	}
+}

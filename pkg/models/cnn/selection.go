@@ -94,3 +94,14 @@ func (r *Result) BestEpochSummary() string {
 	}
 	return fmt.Sprintf("best epoch by validation: %d of %d (val %.2f%%, %s)", best.Epoch, len(r.History), 100*best.ValAccuracy, test)
 }
+
+// HomeworkChoice is the line saying at which rate the homework's rule trains batch norm, chosen
+// among the runs of results without batch norm (or why no rate can be chosen).
+func HomeworkChoice(results []*Result) string {
+	plain, _ := splitByBatchNorm(results)
+	_, why, err := BatchNormRunFor(plain)
+	if err != nil {
+		return err.Error()
+	}
+	return "The homework's choice: " + why
+}
