@@ -23,7 +23,7 @@ const loadTimeout = 2 * time.Minute
 // windowHeight is the browser window's height while a notebook is open; screenshots grow it.
 const windowHeight = 900
 
-// maxShotHeight bounds a JupyterLab screenshot (whose window grows to the notebook's height).
+// maxShotHeight bounds a screenshot (whose window grows to the notebook's height).
 const maxShotHeight = 30000
 
 // Options configure a Session.
@@ -244,8 +244,8 @@ func waitFor(ctx context.Context, tab context.Context, condition string, times i
 	}
 }
 
-// screenshot is the whole notebook as a PNG. JupyterLab gets a window as high as its notebook
-// for it, and its usual height back afterwards.
+// screenshot is the whole notebook as a PNG: the page gets a window as high as its notebook for
+// it, and its usual height back afterwards.
 func (s *Session) screenshot(tab context.Context, rel string) ([]byte, error) {
 	height, err := chromedp.Run(tab, chromedp.Evaluate[int](s.frontend.impl().fullHeight(rel)))
 	if err != nil {

@@ -206,6 +206,9 @@ func TestStoredFiguresNeedNoTrust(t *testing.T) {
 		if p := page.Problems(want); len(p) > 0 || page.Trusted {
 			t.Errorf("%s with PNG + SVG figures, untrusted (%v): problems %q", filepath.Base(lesson), !page.Trusted, p)
 		}
+		if shot, _, err := image.DecodeConfig(bytes.NewReader(page.Screenshot)); err != nil || shot.Height < 3*windowHeight {
+			t.Errorf("the screenshot of %s is %d px high (%v): it shows one window, not the whole notebook", filepath.Base(lesson), shot.Height, err)
+		}
 		t.Logf("%s: %d figures, %d formulas typeset", filepath.Base(lesson), page.RenderedFigures, page.MathTypeset)
 	})
 }

@@ -140,8 +140,9 @@ func (classicFrontend) inspect(string) string {
 	})()`
 }
 
-// fullHeight lets the whole notebook flow into the page: the classic Notebook otherwise scrolls
-// it inside a window-high #site box, and a screenshot would show one screen.
+// fullHeight lets the whole notebook flow into the page (the classic Notebook otherwise scrolls
+// it inside a window-high #site box) and returns the page's height: the window grows to it for
+// the screenshot, since Chromium (156) captures only the window even when asked to go beyond it.
 func (classicFrontend) fullHeight(string) string {
 	return `(() => {
 		const style = document.createElement('style');
@@ -149,7 +150,7 @@ func (classicFrontend) fullHeight(string) string {
 			' #site { height: auto !important; overflow: visible !important; }';
 		document.head.appendChild(style);
 		window.scrollTo(0, 0);
-		return 0;
+		return Math.ceil(document.documentElement.scrollHeight);
 	})()`
 }
 

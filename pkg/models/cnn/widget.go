@@ -46,15 +46,7 @@ func RunFigures(results []*Result, rate, batchNorm string) ([]*plots.Figure, err
 		if r.Model != model || strconv.FormatFloat(r.LearningRate, 'g', -1, 64) != rate {
 			continue
 		}
-		loss, acc, err := SweepPlots([]*Result{r})
-		if err != nil {
-			return nil, err
-		}
-		lossFig, err := plots.PlotFigure(loss)
-		if err != nil {
-			return nil, err
-		}
-		accFig, err := plots.PlotFigure(acc)
+		curves, err := CurveFigures([]*Result{r})
 		if err != nil {
 			return nil, err
 		}
@@ -62,7 +54,25 @@ func RunFigures(results []*Result, rate, batchNorm string) ([]*plots.Figure, err
 		if err != nil {
 			return nil, err
 		}
-		return []*plots.Figure{lossFig, accFig, confusion}, nil
+		return append(curves, confusion), nil
 	}
 	return nil, fmt.Errorf("this notebook's sweep trained no %s run at η = %s: pick another combination", model, rate)
+}
+
+// CurveFigures are SweepPlots' two plots (training loss, validation accuracy per epoch) of
+// results together, as figures a notebook shows.
+func CurveFigures(results []*Result) ([]*plots.Figure, error) {
+	loss, acc, err := SweepPlots(results)
+	if err != nil {
+		return nil, err
+	}
+	lossFig, err := plots.PlotFigure(loss)
+	if err != nil {
+		return nil, err
+	}
+	accFig, err := plots.PlotFigure(acc)
+	if err != nil {
+		return nil, err
+	}
+	return []*plots.Figure{lossFig, accFig}, nil
 }

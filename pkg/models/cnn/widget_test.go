@@ -25,3 +25,19 @@ func TestRunFiguresPicksTheSelectedRun(t *testing.T) {
 		t.Errorf("missing run: %v", err)
 	}
 }
+
+func TestCurveFiguresDrawEveryRun(t *testing.T) {
+	run := func(model string, lr float64) *Result {
+		return &Result{Model: model, LearningRate: lr, History: []Epoch{{Epoch: 1, TrainLoss: 1, ValAccuracy: 0.5}, {Epoch: 2, TrainLoss: 0.5, ValAccuracy: 0.7}}}
+	}
+	figs, err := CurveFigures([]*Result{run("cnn", 0.1), run("cnn-bn", 0.001)})
+	if err != nil || len(figs) != 2 {
+		t.Fatalf("%d figures, %v", len(figs), err)
+	}
+	for i, title := range []string{"Training loss", "Validation accuracy"} {
+		svg := string(figs[i].SVG)
+		if !strings.HasPrefix(figs[i].Name, title) || !strings.Contains(svg, "cnn η=0.1") || !strings.Contains(svg, "cnn-bn η=0.001") {
+			t.Errorf("figure %d %q: missing its title or a run's legend", i, figs[i].Name)
+		}
+	}
+}
