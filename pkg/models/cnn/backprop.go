@@ -26,9 +26,10 @@ import (
 type blockCache struct {
 	scope, bnScope string
 	inShape        []int // [b, h, w, cin]
-	patches        *Node // [b·h·w, 9·cin]
+	patches        *Node // [b·h·w, 9·cin], rows in pooling order
+	patchesT       *Node // the first block's patches as [groups, 9·cin, pixels/groups]; else nil
 	bn             *bnCache
-	prePool        *Node // [b, h, w, c] (after batch norm, if any)
+	prePool        *Node // [4, b·h/2·w/2·c]: the four positions of each 2×2 window (after batch norm, if any)
 	pooled         *Node // [b, h/2, w/2, c] (before ReLU)
 	dropMask       *Node // [b, h/2, w/2, c], scaled by 1/(1−p); nil without dropout
 }
@@ -52,13 +53,31 @@ type denseCache struct {
 // LossAndGradients runs the training-mode forward pass on images [b,48,48,3] and labels [b]
 // and returns the mean NLL loss and the gradient of every Trainable variable, in order.
 // Batch-norm running averages are updated as a side effect (as in LogProbs(…, true)).
-func (m *Model) LossAndGradients(images, labels *Node) (loss *Node, grads []*Node) {
-	g := images.Graph()
+// masks are the step's dropout masks (DropoutMasks), none when the model's Dropout is 0.
+func (m *Model) LossAndGradients(images, labels *Node, masks ...*Node) (loss *Node, grads []*Node) {
+	return m.lossAndScaledGradients(firstConvFromImages(images), labels, nil, masks)
+}
+
+// lossAndScaledGradients is LossAndGradients with every gradient multiplied by scale (a scalar;
+// nil for 1). The backward pass is linear in the loss's gradient, so the training step passes
+// the learning rate here and multiplies the [b, 6] gradient of the logits instead of each of the
+// 5.3 million parameters' gradients.
+func (m *Model) lossAndScaledGradients(in firstConvInput, labels, scale *Node, masks []*Node) (loss *Node, grads []*Node) {
+	g := labels.Graph()
 	trainer.ReadVariablesAsParameters(m.Store, g, true)
-	x := images
+	if want := m.numDropoutMasks(); len(masks) != want {
+		panic(fmt.Sprintf("cnn: the train step needs %d dropout masks (dropout %g), got %d", want, m.Dropout, len(masks)))
+	}
+	mask := func(i int) *Node {
+		if i >= len(masks) { // no dropout, or the output layer
+			return nil
+		}
+		return masks[i]
+	}
 	blocks := make([]*blockCache, len(Channels))
+	var x *Node
 	for i := range Channels {
-		blocks[i], x = m.blockForward(i, x)
+		blocks[i], x = m.blockForward(i, x, in, mask(i))
 	}
 	spatial := x.Shape().Dimensions
 	if m.Variant.BatchNorm {
@@ -68,7 +87,7 @@ func (m *Model) LossAndGradients(images, labels *Node) (loss *Node, grads []*Nod
 	}
 	fcs := make([]*denseCache, len(Hidden)+1)
 	for i := range fcs {
-		fcs[i], x = m.denseForward(i, x)
+		fcs[i], x = m.denseForward(i, x, mask(len(Channels)+i))
 	}
 	logProbs := LogSoftmax(x, -1)
 	loss = NLLLoss(logProbs, labels)
@@ -77,6 +96,9 @@ func (m *Model) LossAndGradients(images, labels *Node) (loss *Node, grads []*Nod
 	batch := float64(spatial[0])
 	oneHot := OneHot(labels, NumClasses, logProbs.DType())
 	grad := DivScalar(Sub(Exp(logProbs), oneHot), batch)
+	if scale != nil {
+		grad = Mul(grad, scale)
+	}
 	named := map[string]*Node{}
 	for i := len(fcs) - 1; i >= 0; i-- {
 		grad = m.denseBackward(fcs[i], grad, named)
@@ -100,26 +122,36 @@ func (m *Model) LossAndGradients(images, labels *Node) (loss *Node, grads []*Nod
 	return loss, grads
 }
 
-// blockForward: conv 3×3 → (batch norm) → 2×2 max-pool → ReLU → dropout.
-func (m *Model) blockForward(i int, x *Node) (*blockCache, *Node) {
-	g := x.Graph()
-	dims := x.Shape().Dimensions
-	c := &blockCache{scope: fmt.Sprintf("conv%d", i+1), inShape: dims}
-	b, h, w, cin := dims[0], dims[1], dims[2], dims[3]
+// blockForward: conv 3×3 → (batch norm) → 2×2 max-pool → ReLU → dropout. Block 0 reads its
+// patches from first, the others im2col their input x.
+func (m *Model) blockForward(i int, x *Node, first firstConvInput, dropMask *Node) (*blockCache, *Node) {
+	g := first.patches.Graph()
+	c := &blockCache{scope: fmt.Sprintf("conv%d", i+1)}
 	kernel := m.variable(c.scope, "weights").ValueGraph(g)
 	cout := kernel.Shape().Dimensions[0]
-	c.patches = Im2Col3x3(x, 0)
+	// The patches' rows come in pooling order (poolOrder), so the convolution's output is
+	// [4, pooled pixels·cout]: the 2×2 max-pool is a reduction over the leading axis and its
+	// gradient a leading-axis broadcast, both contiguous loops in the Go backend (in pixel order
+	// they ran through its generic iterators: a fifth of a batch-8 step).
+	if i == 0 {
+		b := first.patches.Shape().Dimensions[0] / (ImageSize * ImageSize)
+		c.inShape = []int{b, ImageSize, ImageSize, InChannels}
+		c.patches, c.patchesT = first.patches, first.patchesT
+	} else {
+		c.inShape = x.Shape().Dimensions
+		c.patches = im2col3x3Rows(x, 0, naturalOrder, poolOrder)
+	}
+	b, h, w, cin := c.inShape[0], c.inShape[1], c.inShape[2], c.inShape[3]
 	y := matmulTransposed(c.patches, Reshape(kernel, cout, 9*cin))
 	y = Add(y, ExpandAxes(m.variable(c.scope, "bias").ValueGraph(g), 0))
-	y = Reshape(y, b, h, w, cout)
 	if m.Variant.BatchNorm {
 		c.bnScope = fmt.Sprintf("bn%d", i+1)
 		c.bn, y = m.batchNormTrain(c.bnScope, y)
 	}
-	c.prePool = y
-	c.pooled = MaxPool2x2(y)
+	c.prePool = Reshape(y, 4, -1)
+	c.pooled = Reshape(ReduceMax(c.prePool, 0), b, h/2, w/2, cout)
 	y = Max(c.pooled, ZerosLike(c.pooled))
-	c.dropMask = m.dropoutMask(y)
+	c.dropMask = dropMask
 	if c.dropMask != nil {
 		y = Mul(y, c.dropMask)
 	}
@@ -134,24 +166,29 @@ func (m *Model) blockBackward(c *blockCache, grad *Node, needInput bool, named m
 		grad = Mul(grad, c.dropMask)
 	}
 	grad = Where(GreaterThan(c.pooled, ZerosLike(c.pooled)), grad, ZerosLike(grad)) // ReLU
-	grad = maxPoolBackward(c.prePool, c.pooled, grad)
+	b, h, w, cin := c.inShape[0], c.inShape[1], c.inShape[2], c.inShape[3]
+	cout := grad.Shape().Dimensions[3]
+	grad = maxPoolBackward(c.prePool, c.pooled, grad) // [4·pooled pixels, cout], pooling order
 	if c.bn != nil {
 		grad = m.batchNormBackward(c.bn, grad, named)
 	}
-	b, h, w, cin := c.inShape[0], c.inShape[1], c.inShape[2], c.inShape[3]
-	cout := grad.Shape().Dimensions[3]
 	grad2 := Reshape(grad, b*h*w, cout)
 	// dW [cout, 9·cin] = gradᵀ · patches; the kernel wants the contracted axis last on the left.
-	named[c.scope+"/weights"] = Reshape(weightGradient(grad2, c.patches, b), cout, 3, 3, cin)
+	if c.patchesT != nil {
+		named[c.scope+"/weights"] = Reshape(weightGradientT(grad2, c.patchesT), cout, 3, 3, cin)
+	} else {
+		named[c.scope+"/weights"] = Reshape(weightGradient(grad2, c.patches, weightGroups(b, h, w)), cout, 3, 3, cin)
+	}
 	named[c.scope+"/bias"] = sumOverRows(grad2)
 	if !needInput {
 		return nil
 	}
 	// d input = "full" convolution of grad with the flipped kernel: im2col of grad at offsets
-	// (2−ky, 2−kx) times the kernel rearranged to [9·cout, cin].
+	// (2−ky, 2−kx), read from its pooling order, times the kernel rearranged to [9·cout, cin].
 	kernel := m.variable(c.scope, "weights").ValueGraph(g)
 	flipped := Reshape(TransposeAllAxes(Reshape(kernel, cout, 9, cin), 1, 0, 2), 9*cout, cin)
-	return Reshape(Dot(Im2Col3x3(grad, 1), flipped).Product(), b, h, w, cin)
+	patches := im2col3x3Rows(Reshape(grad2, b, h, w, cout), 1, poolOrder, naturalOrder)
+	return Reshape(Dot(patches, flipped).Product(), b, h, w, cin)
 }
 
 // weightGradient is gradᵀ · patches [cout, 9·cin] for grad [p, cout] and patches [p, 9·cin]
@@ -171,18 +208,39 @@ func weightGradient(grad, patches *Node, images int) *Node {
 	return ReduceSum(perImage, 0)
 }
 
-// maxPoolBackward routes each window's gradient to the position(s) that held its maximum.
-func maxPoolBackward(x, pooled, grad *Node) *Node {
-	dims := x.Shape().Dimensions
-	b, h, w, c := dims[0], dims[1], dims[2], dims[3]
-	full := []int{b, h / 2, 2, w / 2, 2, c}
-	spread := func(n *Node) *Node { return BroadcastToDims(Reshape(n, b, h/2, 1, w/2, 1, c), full...) }
-	isMax := Equal(Reshape(x, full...), spread(pooled))
-	return Reshape(Where(isMax, spread(grad), ZerosLike(Reshape(x, full...))), b, h, w, c)
+// weightGroups is the number of groups the weight gradient of a convolution over [b, h, w]
+// splits its pixels into: groups of whole pooling blocks (h/2·w/2 pixels: one window position
+// of one image) of at least 512 pixels, so each product is large enough to run well and there
+// are still several per worker.
+func weightGroups(b, h, w int) int {
+	block, blocks := h/2*w/2, 4*b
+	per := (512 + block - 1) / block
+	for blocks%per != 0 {
+		per++
+	}
+	return blocks / per
+}
+
+// weightGradientT is weightGradient for patches given transposed per group, patchesT
+// [groups, 9·cin, pixels/groups]: the product (patchesᵀ · grad per group) needs no transpose.
+func weightGradientT(grad, patchesT *Node) *Node {
+	groups, cout := patchesT.Shape().Dimensions[0], grad.Shape().Dimensions[1]
+	perGroup := Dot(patchesT, Reshape(grad, groups, -1, cout)).
+		General([]int{2}, []int{0}, []int{1}, []int{0}) // [groups, 9·cin, cout]
+	return Transpose(ReduceSum(perGroup, 0), 0, 1)
+}
+
+// maxPoolBackward routes each window's gradient to the position(s) that held its maximum:
+// prePool [4, n] holds the four positions of each window (pooling order), pooled and grad its
+// maximum and gradient [b, h/2, w/2, c]; the result is [4·n/c, c].
+func maxPoolBackward(prePool, pooled, grad *Node) *Node {
+	c := pooled.Shape().Dimensions[3]
+	isMax := Equal(prePool, Reshape(pooled, 1, -1))
+	return Reshape(Where(isMax, Reshape(grad, 1, -1), ScalarZero(grad.Graph(), grad.DType())), -1, c)
 }
 
 // denseForward: fc_i, then for hidden layers (batch norm after fc1) → ReLU → dropout.
-func (m *Model) denseForward(i int, x *Node) (*denseCache, *Node) {
+func (m *Model) denseForward(i int, x, dropMask *Node) (*denseCache, *Node) {
 	g := x.Graph()
 	c := &denseCache{scope: fmt.Sprintf("fc%d", i+1), in: x}
 	y := matmulTransposed(x, m.variable(c.scope, "weights").ValueGraph(g))
@@ -195,7 +253,7 @@ func (m *Model) denseForward(i int, x *Node) (*denseCache, *Node) {
 	}
 	c.preAct = y
 	y = Max(y, ZerosLike(y))
-	c.dropMask = m.dropoutMask(y)
+	c.dropMask = dropMask
 	if c.dropMask != nil {
 		y = Mul(y, c.dropMask)
 	}
@@ -219,23 +277,15 @@ func (m *Model) denseBackward(c *denseCache, grad *Node, named map[string]*Node)
 	return Dot(grad, m.variable(c.scope, "weights").ValueGraph(g)).Product()
 }
 
-// dropoutMask draws the training dropout mask for x: 1/(1−p) where kept, 0 where dropped;
-// nil when the rate is 0. It uses the store's random state, so checkpoints resume it.
-func (m *Model) dropoutMask(x *Node) *Node {
-	if m.Dropout <= 0 {
-		return nil
-	}
-	u := m.Store.RandomUniform(x.Graph(), x.Shape())
-	keep := ConvertDType(GreaterOrEqual(u, Scalar(x.Graph(), x.DType(), m.Dropout)), x.DType())
-	return MulScalar(keep, 1/(1-m.Dropout))
-}
-
 // sumOverRows sums x over all axes but the last, as one reduction over the leading axis of
 // x [rows, features]: the Go backend has a vectorised kernel for exactly that (measured faster
-// than a product with a row of ones, which it replaced when GoMLX moved to v0.28.16).
+// than a product with a row of ones, which it replaced when GoMLX moved to v0.28.16). The
+// backend copies on every Reshape of a value that has other uses, even to the same shape.
 func sumOverRows(x *Node) *Node {
-	features := x.Shape().Dimensions[x.Rank()-1]
-	return ReduceSum(Reshape(x, -1, features), 0)
+	if x.Rank() != 2 {
+		x = Reshape(x, -1, x.Shape().Dimensions[x.Rank()-1])
+	}
+	return ReduceSum(x, 0)
 }
 
 // batchNormTrain normalises with batch statistics, moves the running averages (as batchNorm

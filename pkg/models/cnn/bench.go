@@ -31,7 +31,7 @@ func TimeStep(backend compute.Backend, variant Variant, batch, warmup, steps int
 	times := make([]time.Duration, 0, steps)
 	for i := range warmup + steps {
 		start := time.Now()
-		if _, err := t.Step(pixels, labels); err != nil {
+		if _, err := t.Step(pixels, labels, uint64(i)); err != nil {
 			return trainer.StepTiming{}, err
 		}
 		if i >= warmup {

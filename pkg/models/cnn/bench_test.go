@@ -68,11 +68,11 @@ func BenchmarkCNNTrainStep(b *testing.B) {
 				}
 				pixels := make([]float32, batch*48*48*3)
 				labels := make([]int32, batch)
-				if _, err := t.Step(pixels, labels); err != nil { // compile
+				if _, err := t.Step(pixels, labels, 0); err != nil { // compile
 					b.Fatal(err)
 				}
-				for b.Loop() {
-					if _, err := t.Step(pixels, labels); err != nil {
+				for step := uint64(1); b.Loop(); step++ {
+					if _, err := t.Step(pixels, labels, step); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -257,37 +257,62 @@ func (m *Model) conv3x3(scope string, x *Node) *Node {
 // for the taps outside the image: the Go backend's Gather copies whole rows, while slicing
 // nine shifted views copied element by element and took a quarter of a CNN train step.
 func Im2Col3x3(x *Node, flip int) *Node {
-	g := x.Graph()
-	dims := x.Shape().Dimensions
-	b, h, w, c := dims[0], dims[1], dims[2], dims[3]
-	rows := Concatenate([]*Node{Reshape(x, b*h*w, c), Zeros(g, shapesMake(x.DType(), 1, c))}, 0)
-	idx := Const(g, tensors.FromFlatDataAndDimensions(im2colRows(b, h, w, flip), b*h*w*9, 1))
-	return Reshape(Gather(rows, idx), b*h*w, 9*c)
+	return im2col3x3Rows(x, flip, naturalOrder, naturalOrder)
 }
 
 // im2colRows lists, for every pixel of a [b, h, w] grid and each of its 9 taps, the pixel row
 // the tap reads, or b·h·w (the zero row) where the tap falls in the padding.
 func im2colRows(b, h, w, flip int) []int32 {
-	rows := make([]int32, 0, b*h*w*9)
+	return im2colRowsOrdered(b, h, w, flip, naturalOrder, naturalOrder)
+}
+
+// pixelOrder numbers the pixels of a [b, h, w] grid: the row of pixel (img, y, x) in a
+// [b·h·w, c] matrix.
+type pixelOrder func(b, h, w, img, y, x int) int
+
+// naturalOrder is row-major [b, h, w].
+func naturalOrder(_, h, w, img, y, x int) int { return (img*h+y)*w + x }
+
+// poolOrder puts the pixels in [2, 2, b, h/2, w/2] order — position in the 2×2 window first —
+// so that a map's four window positions are four contiguous blocks (the training step's layout).
+func poolOrder(b, h, w, img, y, x int) int {
+	return (((y%2)*2+x%2)*b+img)*(h/2)*(w/2) + (y/2)*(w/2) + x/2
+}
+
+// im2colRowsOrdered is im2colRows for a source matrix whose rows are in order src, with the
+// output's rows (the pixels whose neighbourhoods they hold) in order dst.
+func im2colRowsOrdered(b, h, w, flip int, src, dst pixelOrder) []int32 {
+	rows := make([]int32, b*h*w*9)
 	zero := int32(b * h * w)
 	for img := range b {
 		for y := range h {
 			for x := range w {
-				for ky := range 3 {
-					for kx := range 3 {
-						oy, ox := ky+flip*(2-2*ky), kx+flip*(2-2*kx)
-						sy, sx := y+oy-1, x+ox-1
-						if sy < 0 || sy >= h || sx < 0 || sx >= w {
-							rows = append(rows, zero)
-						} else {
-							rows = append(rows, int32((img*h+sy)*w+sx))
-						}
+				out := rows[dst(b, h, w, img, y, x)*9:]
+				for tap := range 9 {
+					ky, kx := tap/3, tap%3
+					oy, ox := ky+flip*(2-2*ky), kx+flip*(2-2*kx)
+					sy, sx := y+oy-1, x+ox-1
+					if sy < 0 || sy >= h || sx < 0 || sx >= w {
+						out[tap] = zero
+					} else {
+						out[tap] = int32(src(b, h, w, img, sy, sx))
 					}
 				}
 			}
 		}
 	}
 	return rows
+}
+
+// im2col3x3Rows is Im2Col3x3 for x's pixels stored in order src (x is [b, h, w, c] in shape
+// only), with the patches' rows in order dst.
+func im2col3x3Rows(x *Node, flip int, src, dst pixelOrder) *Node {
+	g := x.Graph()
+	dims := x.Shape().Dimensions
+	b, h, w, c := dims[0], dims[1], dims[2], dims[3]
+	rows := Concatenate([]*Node{Reshape(x, b*h*w, c), Zeros(g, shapesMake(x.DType(), 1, c))}, 0)
+	idx := Const(g, tensors.FromFlatDataAndDimensions(im2colRowsOrdered(b, h, w, flip, src, dst), b*h*w*9, 1))
+	return Reshape(Gather(rows, idx), b*h*w, 9*c)
 }
 
 // MaxPool2x2 takes the maximum of each 2×2 window (stride 2) of x [b, h, w, c] with h, w even,

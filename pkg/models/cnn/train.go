@@ -135,14 +135,17 @@ func NewTrainer(backend compute.Backend, opts Options) (*Trainer, error) {
 	return t, nil
 }
 
-// trainStepGraph: one SGD step on images [b,48,48,3], labels [b] int32 with learning rate lr;
-// returns the batch's mean NLL loss.
-// The gradients come from the hand-written backward pass (cnn_backprop.go), checked against
+// trainStepGraph: one SGD step on a batch of images given as their first convolution's patches
+// (Conv1Patches), labels [b] int32, learning rate lr, and the step's dropout masks
+// (DropoutMasks), in that order in inputs; returns the batch's mean NLL loss.
+// The gradients come from the hand-written backward pass (backprop.go), checked against
 // GoMLX's automatic differentiation by the tests.
-func (t *Trainer) trainStepGraph(_ *model.Scope, images, labels, lr *Node) *Node {
-	loss, grads := t.Model.LossAndGradients(images, labels)
+func (t *Trainer) trainStepGraph(_ *model.Scope, inputs []*Node) *Node {
+	first := firstConvInput{patches: inputs[0], patchesT: inputs[1]}
+	labels, lr := inputs[2], inputs[3]
+	loss, steps := t.Model.lossAndScaledGradients(first, labels, lr, inputs[4:]) // steps[i] = lr · gradient i
 	for i, v := range t.Model.Trainable {
-		v.SetValueGraph(Sub(v.ValueGraph(images.Graph()), Mul(lr, grads[i])))
+		v.SetValueGraph(Sub(v.ValueGraph(labels.Graph()), steps[i]))
 	}
 	return loss
 }
@@ -158,12 +161,16 @@ func (t *Trainer) predictGraph(_ *model.Scope, images *Node) *Node {
 	return ArgMax(t.Model.LogProbs(images, false), -1, dtypes.Int32)
 }
 
-// Step runs one SGD step on the batch and returns its loss.
-func (t *Trainer) Step(pixels []float32, labels []int32) (float64, error) {
+// Step runs SGD step number step of the run (counted from 0; it chooses the dropout masks) on
+// the batch and returns its loss.
+func (t *Trainer) Step(pixels []float32, labels []int32, step uint64) (float64, error) {
 	b := len(labels)
-	s := datasets.ImageSize
-	images := tensors.FromFlatDataAndDimensions(pixels, b, s, s, datasets.ImageChannels)
-	outs, err := t.train.Call(images, tensors.FromFlatDataAndDimensions(labels, b), float32(t.Options.LearningRate))
+	patches, patchesT := Conv1Patches(pixels, b)
+	inputs := []any{patches, patchesT, tensors.FromFlatDataAndDimensions(labels, b), float32(t.Options.LearningRate)}
+	for _, mask := range t.Model.DropoutMasks(t.Options.Seed, step, b) {
+		inputs = append(inputs, mask)
+	}
+	outs, err := t.train.Call(inputs...)
 	if err != nil {
 		return 0, fmt.Errorf("cnn train step: %w", err)
 	}
@@ -237,7 +244,7 @@ func (t *Trainer) TrainEpoch(train, val *datasets.ImageSet) (Epoch, error) {
 		idx := order[step*bs : min((step+1)*bs, train.Len())]
 		n := len(idx)
 		train.FillBatch(idx, pixels, labels)
-		return t.Step(pixels[:n*len(pixels)/bs], labels[:n])
+		return t.Step(pixels[:n*len(pixels)/bs], labels[:n], uint64((epoch-1)*steps+step))
 	})
 	if errors.Is(err, trainer.ErrDiverged) {
 		return Epoch{Epoch: epoch, TrainLoss: last}, err
