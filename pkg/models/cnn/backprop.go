@@ -22,23 +22,59 @@ import (
 // gradient of a convolution as one more im2col product with the flipped kernel, pooling and
 // ReLU as a single Where. TestManualGradientsMatchAutodiff checks it against graph.Gradient.
 
-// blockCache holds what a conv block's backward pass needs from its forward pass.
-type blockCache struct {
-	scope, bnScope string
-	inShape        []int // [b, h, w, cin]
-	patches        *Node // [b·h·w, 9·cin], rows in pooling order
-	patchesT       *Node // the first block's patches as [groups, 9·cin, pixels/groups]; else nil
-	bn             *bnCache
-	prePool        *Node // [4, b·h/2·w/2·c]: the four positions of each 2×2 window (after batch norm, if any)
-	pooled         *Node // [b, h/2, w/2, c] (before ReLU)
-	dropMask       *Node // [b, h/2, w/2, c], scaled by 1/(1−p); nil without dropout
+// trainShards is how many independent parts the train step splits a batch into. The Go backend
+// runs each element-wise operation, gather and reduction on one core, but runs independent
+// operations side by side: with the batch's images in two halves, each with its own
+// convolutions, pooling and batch-norm passes, both cores stay busy (an element-wise chain over
+// two halves ran 1.7× as fast as over the whole). A constant, not the machine's core count, so
+// that a seed gives the same numbers everywhere. The halves meet only in small tensors: the
+// batch-norm statistics, the weight gradients and the dense layers' [b, features] inputs.
+const trainShards = 2
+
+// shardSizes splits b images into at most trainShards contiguous parts, the first ones larger.
+func shardSizes(b int) []int {
+	sizes := make([]int, min(trainShards, b))
+	for i := range sizes {
+		sizes[i] = b / len(sizes)
+		if i < b%len(sizes) {
+			sizes[i]++
+		}
+	}
+	return sizes
 }
 
-// bnCache holds a batch-norm layer's normalised input and 1/σ.
-type bnCache struct {
+// stepInput is a train step's batch as its graph takes it: the images split into shards.
+type stepInput struct {
+	labels     *Node            // [b], the whole batch
+	first      []firstConvInput // per shard: the first convolution's patches
+	blockMasks [][]*Node        // [shard][block] dropout masks of the conv blocks; nil without dropout
+	denseMasks []*Node          // the hidden dense layers' masks, whole batch; nil without dropout
+}
+
+// blockCache holds what a conv block's backward pass needs from its forward pass.
+type blockCache struct {
 	scope  string
-	xHat   *Node
-	invStd *Node // per feature, broadcastable to xHat
+	bn     *bnCache // nil without batch norm
+	shards []*shardCache
+}
+
+// shardCache is one shard's part of a blockCache.
+type shardCache struct {
+	inShape  []int // [b, h, w, cin] of this shard
+	patches  *Node // [b·h·w, 9·cin], rows in pooling order
+	patchesT *Node // the first block's patches as [groups, 9·cin, pixels/groups]; else nil
+	prePool  *Node // [4, b·h/2·w/2·c]: the four positions of each 2×2 window (after batch norm, if any)
+	pooled   *Node // [b, h/2, w/2, c] (before ReLU)
+	dropMask *Node // [b, h/2, w/2, c], scaled by 1/(1−p); nil without dropout
+}
+
+// bnCache holds what a batch-norm layer's backward pass needs: per shard its input minus the
+// batch mean, and per feature 1/σ and γ/σ.
+type bnCache struct {
+	scope    string
+	centered []*Node
+	invStd   *Node // [C]
+	scale    *Node // γ/σ [C]
 }
 
 // denseCache holds a dense layer's input and, for hidden layers, its pre-activation and mask.
@@ -55,46 +91,64 @@ type denseCache struct {
 // Batch-norm running averages are updated as a side effect (as in LogProbs(…, true)).
 // masks are the step's dropout masks (DropoutMasks), none when the model's Dropout is 0.
 func (m *Model) LossAndGradients(images, labels *Node, masks ...*Node) (loss *Node, grads []*Node) {
-	return m.lossAndScaledGradients(firstConvFromImages(images), labels, nil, masks)
-}
-
-// lossAndScaledGradients is LossAndGradients with every gradient multiplied by scale (a scalar;
-// nil for 1). The backward pass is linear in the loss's gradient, so the training step passes
-// the learning rate here and multiplies the [b, 6] gradient of the logits instead of each of the
-// 5.3 million parameters' gradients.
-func (m *Model) lossAndScaledGradients(in firstConvInput, labels, scale *Node, masks []*Node) (loss *Node, grads []*Node) {
-	g := labels.Graph()
-	trainer.ReadVariablesAsParameters(m.Store, g, true)
 	if want := m.numDropoutMasks(); len(masks) != want {
 		panic(fmt.Sprintf("cnn: the train step needs %d dropout masks (dropout %g), got %d", want, m.Dropout, len(masks)))
 	}
-	mask := func(i int) *Node {
-		if i >= len(masks) { // no dropout, or the output layer
-			return nil
+	in := stepInput{labels: labels}
+	lo := 0
+	for _, n := range shardSizes(images.Shape().Dimensions[0]) {
+		part := func(x *Node) *Node { return Slice(x, AxisRange(lo, lo+n)) }
+		in.first = append(in.first, firstConvFromImages(part(images)))
+		if len(masks) > 0 {
+			var shard []*Node
+			for _, mask := range masks[:len(Channels)] {
+				shard = append(shard, part(mask))
+			}
+			in.blockMasks = append(in.blockMasks, shard)
 		}
-		return masks[i]
+		lo += n
 	}
+	if len(masks) > 0 {
+		in.denseMasks = masks[len(Channels):]
+	}
+	return m.lossAndScaledGradients(in, nil)
+}
+
+// lossAndScaledGradients is LossAndGradients of the step's input with every gradient multiplied
+// by scale (a scalar; nil for 1). The backward pass is linear in the loss's gradient, so the
+// training step passes the learning rate here and multiplies the [b, 6] gradient of the logits
+// instead of each of the 5.3 million parameters' gradients.
+func (m *Model) lossAndScaledGradients(in stepInput, scale *Node) (loss *Node, grads []*Node) {
+	g := in.labels.Graph()
+	trainer.ReadVariablesAsParameters(m.Store, g, true)
 	blocks := make([]*blockCache, len(Channels))
-	var x *Node
+	var xs []*Node // the shards' feature maps
 	for i := range Channels {
-		blocks[i], x = m.blockForward(i, x, in, mask(i))
+		blocks[i], xs = m.blockForward(i, xs, in)
 	}
-	spatial := x.Shape().Dimensions
-	if m.Variant.BatchNorm {
-		x = ReduceMean(x, 1, 2)
-	} else {
-		x = Reshape(x, spatial[0], -1)
+	features := make([]*Node, len(xs))
+	for s, x := range xs {
+		if m.Variant.BatchNorm {
+			features[s] = ReduceMean(x, 1, 2)
+		} else {
+			features[s] = Reshape(x, x.Shape().Dimensions[0], -1)
+		}
 	}
+	x := joinShards(features)
 	fcs := make([]*denseCache, len(Hidden)+1)
 	for i := range fcs {
-		fcs[i], x = m.denseForward(i, x, mask(len(Channels)+i))
+		var mask *Node
+		if i < len(in.denseMasks) {
+			mask = in.denseMasks[i]
+		}
+		fcs[i], x = m.denseForward(i, x, mask)
 	}
 	logProbs := LogSoftmax(x, -1)
-	loss = NLLLoss(logProbs, labels)
+	loss = NLLLoss(logProbs, in.labels)
 
 	// Backward: d loss / d logits of the mean NLL of a log-softmax.
-	batch := float64(spatial[0])
-	oneHot := OneHot(labels, NumClasses, logProbs.DType())
+	batch := float64(in.labels.Shape().Dimensions[0])
+	oneHot := OneHot(in.labels, NumClasses, logProbs.DType())
 	grad := DivScalar(Sub(Exp(logProbs), oneHot), batch)
 	if scale != nil {
 		grad = Mul(grad, scale)
@@ -103,14 +157,18 @@ func (m *Model) lossAndScaledGradients(in firstConvInput, labels, scale *Node, m
 	for i := len(fcs) - 1; i >= 0; i-- {
 		grad = m.denseBackward(fcs[i], grad, named)
 	}
-	if m.Variant.BatchNorm {
-		b, h, w, c := spatial[0], spatial[1], spatial[2], spatial[3]
-		grad = BroadcastToDims(Reshape(DivScalar(grad, float64(h*w)), b, 1, 1, c), b, h, w, c)
-	} else {
-		grad = Reshape(grad, spatial...)
+	gradMaps := splitShards(grad, xs)
+	for s, gs := range gradMaps {
+		dims := xs[s].Shape().Dimensions
+		if m.Variant.BatchNorm { // the gradient of the global average pooling
+			b, h, w, c := dims[0], dims[1], dims[2], dims[3]
+			gradMaps[s] = BroadcastToDims(Reshape(DivScalar(gs, float64(h*w)), b, 1, 1, c), dims...)
+		} else {
+			gradMaps[s] = Reshape(gs, dims...)
+		}
 	}
 	for i := len(blocks) - 1; i >= 0; i-- {
-		grad = m.blockBackward(blocks[i], grad, i > 0, named)
+		gradMaps = m.blockBackward(blocks[i], gradMaps, i > 0, named)
 	}
 	for _, v := range m.Trainable {
 		gv, ok := named[strings.TrimPrefix(v.Scope(), "/cnn/")+"/"+v.Name()]
@@ -122,64 +180,120 @@ func (m *Model) lossAndScaledGradients(in firstConvInput, labels, scale *Node, m
 	return loss, grads
 }
 
-// blockForward: conv 3×3 → (batch norm) → 2×2 max-pool → ReLU → dropout. Block 0 reads its
-// patches from first, the others im2col their input x.
-func (m *Model) blockForward(i int, x *Node, first firstConvInput, dropMask *Node) (*blockCache, *Node) {
-	g := first.patches.Graph()
-	c := &blockCache{scope: fmt.Sprintf("conv%d", i+1)}
-	kernel := m.variable(c.scope, "weights").ValueGraph(g)
-	cout := kernel.Shape().Dimensions[0]
-	// The patches' rows come in pooling order (poolOrder), so the convolution's output is
-	// [4, pooled pixels·cout]: the 2×2 max-pool is a reduction over the leading axis and its
-	// gradient a leading-axis broadcast, both contiguous loops in the Go backend (in pixel order
-	// they ran through its generic iterators: a fifth of a batch-8 step).
-	if i == 0 {
-		b := first.patches.Shape().Dimensions[0] / (ImageSize * ImageSize)
-		c.inShape = []int{b, ImageSize, ImageSize, InChannels}
-		c.patches, c.patchesT = first.patches, first.patchesT
-	} else {
-		c.inShape = x.Shape().Dimensions
-		c.patches = im2col3x3Rows(x, 0, naturalOrder, poolOrder)
+// joinShards concatenates the shards' [b_s, …] values along the batch axis.
+func joinShards(xs []*Node) *Node {
+	if len(xs) == 1 {
+		return xs[0]
 	}
-	b, h, w, cin := c.inShape[0], c.inShape[1], c.inShape[2], c.inShape[3]
-	y := matmulTransposed(c.patches, Reshape(kernel, cout, 9*cin))
-	y = Add(y, ExpandAxes(m.variable(c.scope, "bias").ValueGraph(g), 0))
-	if m.Variant.BatchNorm {
-		c.bnScope = fmt.Sprintf("bn%d", i+1)
-		c.bn, y = m.batchNormTrain(c.bnScope, y)
-	}
-	c.prePool = Reshape(y, 4, -1)
-	c.pooled = Reshape(ReduceMax(c.prePool, 0), b, h/2, w/2, cout)
-	y = Max(c.pooled, ZerosLike(c.pooled))
-	c.dropMask = dropMask
-	if c.dropMask != nil {
-		y = Mul(y, c.dropMask)
-	}
-	return c, y
+	return Concatenate(xs, 0)
 }
 
-// blockBackward returns the gradient of the block's input (nil if !needInput) and records the
-// block's parameter gradients in named.
-func (m *Model) blockBackward(c *blockCache, grad *Node, needInput bool, named map[string]*Node) *Node {
-	g := grad.Graph()
-	if c.dropMask != nil {
-		grad = Mul(grad, c.dropMask)
+// splitShards cuts x [b, …] along the batch axis into parts as large as the shards' like[s].
+func splitShards(x *Node, like []*Node) []*Node {
+	if len(like) == 1 {
+		return []*Node{x}
 	}
-	grad = Where(GreaterThan(c.pooled, ZerosLike(c.pooled)), grad, ZerosLike(grad)) // ReLU
-	b, h, w, cin := c.inShape[0], c.inShape[1], c.inShape[2], c.inShape[3]
-	cout := grad.Shape().Dimensions[3]
-	grad = maxPoolBackward(c.prePool, c.pooled, grad) // [4·pooled pixels, cout], pooling order
+	parts := make([]*Node, len(like))
+	lo := 0
+	for s, l := range like {
+		n := l.Shape().Dimensions[0]
+		parts[s] = Slice(x, AxisRange(lo, lo+n))
+		lo += n
+	}
+	return parts
+}
+
+// sumShards adds the shards' values (partial sums of the same statistic or gradient).
+func sumShards(xs []*Node) *Node {
+	sum := xs[0]
+	for _, x := range xs[1:] {
+		sum = Add(sum, x)
+	}
+	return sum
+}
+
+// blockForward: conv 3×3 → (batch norm) → 2×2 max-pool → ReLU → dropout, on every shard. Block 0
+// reads its patches from the step's input, the others im2col their input xs.
+func (m *Model) blockForward(i int, xs []*Node, in stepInput) (*blockCache, []*Node) {
+	g := in.labels.Graph()
+	c := &blockCache{scope: fmt.Sprintf("conv%d", i+1)}
+	kernel := m.variable(c.scope, "weights").ValueGraph(g)
+	bias := m.variable(c.scope, "bias").ValueGraph(g)
+	cout := kernel.Shape().Dimensions[0]
+	ys := make([]*Node, len(in.first))
+	for s := range ys {
+		sc := &shardCache{}
+		// The patches' rows come in pooling order (poolOrder), so the convolution's output is
+		// [4, pooled pixels·cout]: the 2×2 max-pool is a reduction over the leading axis and its
+		// gradient a leading-axis broadcast, both contiguous loops in the Go backend (in pixel
+		// order they ran through its generic iterators: a fifth of a batch-8 step).
+		if i == 0 {
+			b := in.first[s].patches.Shape().Dimensions[0] / (ImageSize * ImageSize)
+			sc.inShape = []int{b, ImageSize, ImageSize, InChannels}
+			sc.patches, sc.patchesT = in.first[s].patches, in.first[s].patchesT
+		} else {
+			sc.inShape = xs[s].Shape().Dimensions
+			sc.patches = im2col3x3Rows(xs[s], 0, naturalOrder, poolOrder)
+		}
+		cin := sc.inShape[3]
+		ys[s] = matmulTransposed(sc.patches, Reshape(kernel, cout, 9*cin))
+		if !m.Variant.BatchNorm { // a batch norm subtracts the bias again with the mean (batchNormTrain)
+			ys[s] = Add(ys[s], ExpandAxes(bias, 0))
+		}
+		c.shards = append(c.shards, sc)
+	}
+	if m.Variant.BatchNorm {
+		c.bn, ys = m.batchNormTrain(fmt.Sprintf("bn%d", i+1), ys, bias)
+	}
+	for s, sc := range c.shards {
+		b, h, w := sc.inShape[0], sc.inShape[1], sc.inShape[2]
+		sc.prePool = Reshape(ys[s], 4, -1)
+		sc.pooled = Reshape(ReduceMax(sc.prePool, 0), b, h/2, w/2, cout)
+		ys[s] = Max(sc.pooled, ZerosLike(sc.pooled))
+		if in.blockMasks != nil {
+			sc.dropMask = in.blockMasks[s][i]
+			ys[s] = Mul(ys[s], sc.dropMask)
+		}
+	}
+	return c, ys
+}
+
+// blockBackward returns the gradient of the block's input per shard (nil if !needInput) and
+// records the block's parameter gradients in named.
+func (m *Model) blockBackward(c *blockCache, grads []*Node, needInput bool, named map[string]*Node) []*Node {
+	g := grads[0].Graph()
+	cout := grads[0].Shape().Dimensions[3]
+	for s, sc := range c.shards {
+		grad := grads[s]
+		if sc.dropMask != nil {
+			grad = Mul(grad, sc.dropMask)
+		}
+		grad = Where(GreaterThan(sc.pooled, ZerosLike(sc.pooled)), grad, ZerosLike(grad)) // ReLU
+		grads[s] = maxPoolBackward(sc.prePool, sc.pooled, grad)                           // [4·pooled pixels, cout], pooling order
+	}
 	if c.bn != nil {
-		grad = m.batchNormBackward(c.bn, grad, named)
-	}
-	grad2 := Reshape(grad, b*h*w, cout)
-	// dW [cout, 9·cin] = gradᵀ · patches; the kernel wants the contracted axis last on the left.
-	if c.patchesT != nil {
-		named[c.scope+"/weights"] = Reshape(weightGradientT(grad2, c.patchesT), cout, 3, 3, cin)
+		grads = m.batchNormBackward(c.bn, grads, named)
+		// The bias before a batch norm has no effect on its output: its gradient is exactly 0.
+		named[c.scope+"/bias"] = Zeros(g, shapesMake(dtypes.Float32, cout))
 	} else {
-		named[c.scope+"/weights"] = Reshape(weightGradient(grad2, c.patches, weightGroups(b, h, w)), cout, 3, 3, cin)
+		sums := make([]*Node, len(grads))
+		for s, grad := range grads {
+			sums[s] = sumOverRows(grad)
+		}
+		named[c.scope+"/bias"] = sumShards(sums)
 	}
-	named[c.scope+"/bias"] = sumOverRows(grad2)
+	// dW [cout, 9·cin] = gradᵀ · patches, summed over the shards.
+	dW := make([]*Node, len(grads))
+	for s, sc := range c.shards {
+		b, h, w := sc.inShape[0], sc.inShape[1], sc.inShape[2]
+		if sc.patchesT != nil {
+			dW[s] = weightGradientT(grads[s], sc.patchesT)
+		} else {
+			dW[s] = weightGradient(grads[s], sc.patches, weightGroups(b, h, w))
+		}
+	}
+	cin := c.shards[0].inShape[3]
+	named[c.scope+"/weights"] = Reshape(sumShards(dW), cout, 3, 3, cin)
 	if !needInput {
 		return nil
 	}
@@ -187,8 +301,13 @@ func (m *Model) blockBackward(c *blockCache, grad *Node, needInput bool, named m
 	// (2−ky, 2−kx), read from its pooling order, times the kernel rearranged to [9·cout, cin].
 	kernel := m.variable(c.scope, "weights").ValueGraph(g)
 	flipped := Reshape(TransposeAllAxes(Reshape(kernel, cout, 9, cin), 1, 0, 2), 9*cout, cin)
-	patches := im2col3x3Rows(Reshape(grad2, b, h, w, cout), 1, poolOrder, naturalOrder)
-	return Reshape(Dot(patches, flipped).Product(), b, h, w, cin)
+	out := make([]*Node, len(grads))
+	for s, sc := range c.shards {
+		b, h, w := sc.inShape[0], sc.inShape[1], sc.inShape[2]
+		patches := im2col3x3Rows(Reshape(grads[s], b, h, w, cout), 1, poolOrder, naturalOrder)
+		out[s] = Reshape(Dot(patches, flipped).Product(), b, h, w, cin)
+	}
+	return out
 }
 
 // weightGradient is gradᵀ · patches [cout, 9·cin] for grad [p, cout] and patches [p, 9·cin]
@@ -214,7 +333,7 @@ func weightGradient(grad, patches *Node, images int) *Node {
 // are still several per worker.
 func weightGroups(b, h, w int) int {
 	block, blocks := h/2*w/2, 4*b
-	per := (512 + block - 1) / block
+	per := min((512+block-1)/block, blocks)
 	for blocks%per != 0 {
 		per++
 	}
@@ -249,7 +368,9 @@ func (m *Model) denseForward(i int, x, dropMask *Node) (*denseCache, *Node) {
 		return c, y
 	}
 	if m.Variant.BatchNorm && i == 0 {
-		c.bn, y = m.batchNormTrain("bn_fc1", y)
+		var ys []*Node
+		c.bn, ys = m.batchNormTrain("bn_fc1", []*Node{y}, nil)
+		y = ys[0]
 	}
 	c.preAct = y
 	y = Max(y, ZerosLike(y))
@@ -269,7 +390,7 @@ func (m *Model) denseBackward(c *denseCache, grad *Node, named map[string]*Node)
 		}
 		grad = Where(GreaterThan(c.preAct, ZerosLike(c.preAct)), grad, ZerosLike(grad))
 		if c.bn != nil {
-			grad = m.batchNormBackward(c.bn, grad, named)
+			grad = m.batchNormBackward(c.bn, []*Node{grad}, named)[0]
 		}
 	}
 	named[c.scope+"/weights"] = Dot(Transpose(grad, 0, 1), c.in).Product() // [out, in]
@@ -288,37 +409,64 @@ func sumOverRows(x *Node) *Node {
 	return ReduceSum(x, 0)
 }
 
-// batchNormTrain normalises with batch statistics, moves the running averages (as batchNorm
-// does in training) and keeps what the backward pass needs.
-func (m *Model) batchNormTrain(scope string, x *Node) (*bnCache, *Node) {
-	g := x.Graph()
-	rank := x.Rank()
-	count := float64(x.Shape().Size() / x.Shape().Dimensions[rank-1])
-	mean := perFeature(DivScalar(sumOverRows(x), count), rank)
-	centered := Sub(x, mean)
-	variance := perFeature(DivScalar(sumOverRows(Square(centered)), count), rank)
-	invStd := Rsqrt(AddScalar(variance, batchNormEps))
-	xHat := Mul(centered, invStd)
+// batchNormTrain normalises the shards xs [rows, C] with the statistics of all of them, moves the
+// running averages (as batchNorm does in training) and keeps what the backward pass needs.
+// shift, if not nil, is a per-feature bias the caller did not add to xs: it cancels in the output
+// (the batch mean contains it), so only the running mean, which evaluation subtracts from inputs
+// that have it, adds it back.
+func (m *Model) batchNormTrain(scope string, xs []*Node, shift *Node) (*bnCache, []*Node) {
+	g := xs[0].Graph()
+	count := 0
+	sums := make([]*Node, len(xs))
+	for s, x := range xs {
+		count += x.Shape().Dimensions[0]
+		sums[s] = sumOverRows(x)
+	}
+	mean := DivScalar(sumShards(sums), float64(count)) // [C]
+	c := &bnCache{scope: scope, centered: make([]*Node, len(xs))}
+	for s, x := range xs {
+		c.centered[s] = Sub(x, ExpandAxes(mean, 0))
+		sums[s] = sumOverRows(Square(c.centered[s]))
+	}
+	variance := DivScalar(sumShards(sums), float64(count))
+	c.invStd = Rsqrt(AddScalar(variance, batchNormEps))
+	c.scale = Mul(m.variable(scope, "gamma").ValueGraph(g), c.invStd)
+	beta := ExpandAxes(m.variable(scope, "beta").ValueGraph(g), 0)
 	momentum := Scalar(g, dtypes.Float32, batchNormMoment)
 	runMean, runVar := m.variable(scope, "running_mean"), m.variable(scope, "running_var")
-	runMean.SetValueGraph(lerp(runMean.ValueGraph(g), Reshape(mean, -1), momentum))
-	runVar.SetValueGraph(lerp(runVar.ValueGraph(g), MulScalar(Reshape(variance, -1), count/math.Max(count-1, 1)), momentum))
-	gamma := perFeature(m.variable(scope, "gamma").ValueGraph(g), rank)
-	beta := perFeature(m.variable(scope, "beta").ValueGraph(g), rank)
-	return &bnCache{scope: scope, xHat: xHat, invStd: invStd}, Add(Mul(xHat, gamma), beta)
+	if shift != nil {
+		mean = Add(mean, shift)
+	}
+	runMean.SetValueGraph(lerp(runMean.ValueGraph(g), mean, momentum))
+	runVar.SetValueGraph(lerp(runVar.ValueGraph(g), MulScalar(variance, float64(count)/math.Max(float64(count-1), 1)), momentum))
+	// y = x̂·γ + β = (x − μ)·(γ/σ) + β: x̂ itself is never made.
+	out := make([]*Node, len(xs))
+	for s, centered := range c.centered {
+		out[s] = Add(Mul(centered, ExpandAxes(c.scale, 0)), beta)
+	}
+	return c, out
 }
 
-// batchNormBackward: with n values per feature,
-// dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)), dγ = Σ dy · x̂, dβ = Σ dy.
-func (m *Model) batchNormBackward(c *bnCache, grad *Node, named map[string]*Node) *Node {
-	g := grad.Graph()
-	rank := grad.Rank()
-	dBeta := perFeature(sumOverRows(grad), rank)
-	dGamma := perFeature(sumOverRows(Mul(grad, c.xHat)), rank)
-	named[c.scope+"/gamma"] = Reshape(dGamma, -1)
-	named[c.scope+"/beta"] = Reshape(dBeta, -1)
-	n := float64(grad.Shape().Size() / grad.Shape().Dimensions[rank-1])
-	gamma := perFeature(m.variable(c.scope, "gamma").ValueGraph(g), rank)
-	inner := Sub(Sub(grad, DivScalar(dBeta, n)), Mul(c.xHat, DivScalar(dGamma, n)))
-	return Mul(Mul(gamma, c.invStd), inner)
+// batchNormBackward: with n values per feature and x̂ = (x − μ)/σ,
+// dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)), dγ = Σ dy · x̂, dβ = Σ dy; the sums run over all
+// the shards. Written with x − μ instead of x̂: dx = (γ/σ)·dy + k·(x − μ) + c₀ with
+// k = −(γ/σ)·Σ dy·(x − μ)/(n·σ²) and c₀ = −(γ/σ)·mean(dy).
+func (m *Model) batchNormBackward(c *bnCache, grads []*Node, named map[string]*Node) []*Node {
+	n := 0
+	sums, sumsCentered := make([]*Node, len(grads)), make([]*Node, len(grads))
+	for s, grad := range grads {
+		n += grad.Shape().Dimensions[0]
+		sums[s] = sumOverRows(grad)
+		sumsCentered[s] = sumOverRows(Mul(grad, c.centered[s]))
+	}
+	dBeta, dyCentered := sumShards(sums), sumShards(sumsCentered)
+	named[c.scope+"/gamma"] = Mul(dyCentered, c.invStd)
+	named[c.scope+"/beta"] = dBeta
+	k := ExpandAxes(Neg(DivScalar(Mul(Mul(c.scale, Square(c.invStd)), dyCentered), float64(n))), 0)
+	c0 := ExpandAxes(Neg(DivScalar(Mul(c.scale, dBeta), float64(n))), 0)
+	out := make([]*Node, len(grads))
+	for s, grad := range grads {
+		out[s] = Add(Add(Mul(grad, ExpandAxes(c.scale, 0)), Mul(c.centered[s], k)), c0)
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/gomlx/compute"
@@ -135,19 +136,71 @@ func NewTrainer(backend compute.Backend, opts Options) (*Trainer, error) {
 	return t, nil
 }
 
-// trainStepGraph: one SGD step on a batch of images given as their first convolution's patches
-// (Conv1Patches), labels [b] int32, learning rate lr, and the step's dropout masks
-// (DropoutMasks), in that order in inputs; returns the batch's mean NLL loss.
-// The gradients come from the hand-written backward pass (backprop.go), checked against
-// GoMLX's automatic differentiation by the tests.
+// trainStepGraph: one SGD step on a batch given as stepInputs makes them: labels [b] int32,
+// learning rate lr, each shard's first-convolution patches (Conv1Patches), then the step's
+// dropout masks (DropoutMasks), the conv blocks' cut into the shards; returns the batch's mean
+// NLL loss. The gradients come from the hand-written backward pass (backprop.go), checked
+// against GoMLX's automatic differentiation by the tests.
 func (t *Trainer) trainStepGraph(_ *model.Scope, inputs []*Node) *Node {
-	first := firstConvInput{patches: inputs[0], patchesT: inputs[1]}
-	labels, lr := inputs[2], inputs[3]
-	loss, steps := t.Model.lossAndScaledGradients(first, labels, lr, inputs[4:]) // steps[i] = lr · gradient i
+	in := stepInput{labels: inputs[0]}
+	lr := inputs[1]
+	shards := len(shardSizes(in.labels.Shape().Dimensions[0]))
+	rest := inputs[2:]
+	for range shards {
+		in.first = append(in.first, firstConvInput{patches: rest[0], patchesT: rest[1]})
+		rest = rest[2:]
+	}
+	if len(rest) > 0 { // dropout
+		for range shards {
+			in.blockMasks = append(in.blockMasks, rest[:len(Channels)])
+			rest = rest[len(Channels):]
+		}
+		in.denseMasks = rest
+	}
+	loss, steps := t.Model.lossAndScaledGradients(in, lr) // steps[i] = lr · gradient i
 	for i, v := range t.Model.Trainable {
-		v.SetValueGraph(Sub(v.ValueGraph(labels.Graph()), steps[i]))
+		v.SetValueGraph(Sub(v.ValueGraph(in.labels.Graph()), steps[i]))
 	}
 	return loss
+}
+
+// stepInputs lists a train step's inputs in the order trainStepGraph takes them.
+func (t *Trainer) stepInputs(pixels []float32, labels []int32, step uint64) []any {
+	b := len(labels)
+	sizes := shardSizes(b)
+	inputs := []any{tensors.FromFlatDataAndDimensions(labels, b), float32(t.Options.LearningRate)}
+	perImage := len(pixels) / b
+	lo := 0
+	for _, n := range sizes {
+		patches, patchesT := Conv1Patches(pixels[lo*perImage:(lo+n)*perImage], n)
+		inputs = append(inputs, patches, patchesT)
+		lo += n
+	}
+	masks := t.Model.DropoutMasks(t.Options.Seed, step, b)
+	if masks == nil {
+		return inputs
+	}
+	lo = 0
+	for _, n := range sizes {
+		for _, mask := range masks[:len(Channels)] {
+			inputs = append(inputs, imagesOf(mask, lo, n))
+		}
+		lo += n
+	}
+	for _, mask := range masks[len(Channels):] {
+		inputs = append(inputs, mask)
+	}
+	return inputs
+}
+
+// imagesOf copies images [lo, lo+n) of a [b, …] tensor.
+func imagesOf(t *tensors.Tensor, lo, n int) *tensors.Tensor {
+	dims := slices.Clone(t.Shape().Dimensions)
+	per := t.Shape().Size() / dims[0]
+	dims[0] = n
+	var part []float32
+	tensors.MustConstFlatData(t, func(flat []float32) { part = slices.Clone(flat[lo*per : (lo+n)*per]) })
+	return tensors.FromFlatDataAndDimensions(part, dims...)
 }
 
 // NLLLoss is the mean negative log-likelihood of labels [b] under logProbs [b, classes].
@@ -164,13 +217,7 @@ func (t *Trainer) predictGraph(_ *model.Scope, images *Node) *Node {
 // Step runs SGD step number step of the run (counted from 0; it chooses the dropout masks) on
 // the batch and returns its loss.
 func (t *Trainer) Step(pixels []float32, labels []int32, step uint64) (float64, error) {
-	b := len(labels)
-	patches, patchesT := Conv1Patches(pixels, b)
-	inputs := []any{patches, patchesT, tensors.FromFlatDataAndDimensions(labels, b), float32(t.Options.LearningRate)}
-	for _, mask := range t.Model.DropoutMasks(t.Options.Seed, step, b) {
-		inputs = append(inputs, mask)
-	}
-	outs, err := t.train.Call(inputs...)
+	outs, err := t.train.Call(t.stepInputs(pixels, labels, step)...)
 	if err != nil {
 		return 0, fmt.Errorf("cnn train step: %w", err)
 	}
