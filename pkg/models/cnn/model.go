@@ -260,12 +260,6 @@ func Im2Col3x3(x *Node, flip int) *Node {
 	return im2col3x3Rows(x, flip, naturalOrder, naturalOrder)
 }
 
-// im2colRows lists, for every pixel of a [b, h, w] grid and each of its 9 taps, the pixel row
-// the tap reads, or b·h·w (the zero row) where the tap falls in the padding.
-func im2colRows(b, h, w, flip int) []int32 {
-	return im2colRowsOrdered(b, h, w, flip, naturalOrder, naturalOrder)
-}
-
 // pixelOrder numbers the pixels of a [b, h, w] grid: the row of pixel (img, y, x) in a
 // [b·h·w, c] matrix.
 type pixelOrder func(b, h, w, img, y, x int) int
@@ -279,8 +273,10 @@ func poolOrder(b, h, w, img, y, x int) int {
 	return (((y%2)*2+x%2)*b+img)*(h/2)*(w/2) + (y/2)*(w/2) + x/2
 }
 
-// im2colRowsOrdered is im2colRows for a source matrix whose rows are in order src, with the
-// output's rows (the pixels whose neighbourhoods they hold) in order dst.
+// im2colRowsOrdered lists, for every pixel of a [b, h, w] grid and each of its 9 taps, the row
+// the tap reads from a source matrix whose rows are in order src, or b·h·w (the zero row) where
+// the tap falls in the padding; the output's rows (the pixels whose neighbourhoods they hold)
+// are in order dst.
 func im2colRowsOrdered(b, h, w, flip int, src, dst pixelOrder) []int32 {
 	rows := make([]int32, b*h*w*9)
 	zero := int32(b * h * w)
@@ -307,10 +303,18 @@ func im2colRowsOrdered(b, h, w, flip int, src, dst pixelOrder) []int32 {
 // im2col3x3Rows is Im2Col3x3 for x's pixels stored in order src (x is [b, h, w, c] in shape
 // only), with the patches' rows in order dst.
 func im2col3x3Rows(x *Node, flip int, src, dst pixelOrder) *Node {
-	g := x.Graph()
 	dims := x.Shape().Dimensions
 	b, h, w, c := dims[0], dims[1], dims[2], dims[3]
-	rows := Concatenate([]*Node{Reshape(x, b*h*w, c), Zeros(g, shapesMake(x.DType(), 1, c))}, 0)
+	return im2col3x3OfRows(Reshape(x, b*h*w, c), b, h, w, flip, src, dst)
+}
+
+// im2col3x3OfRows is im2col3x3Rows for the pixels of a [b, h, w] grid given as the rows of a
+// [b·h·w, c] matrix: a value that has other uses is copied whole by each Reshape in the Go
+// backend, so the backward pass hands its [pixels, c] gradients over as they are.
+func im2col3x3OfRows(pixels *Node, b, h, w, flip int, src, dst pixelOrder) *Node {
+	g := pixels.Graph()
+	c := pixels.Shape().Dimensions[1]
+	rows := Concatenate([]*Node{pixels, Zeros(g, shapesMake(pixels.DType(), 1, c))}, 0)
 	idx := Const(g, tensors.FromFlatDataAndDimensions(im2colRowsOrdered(b, h, w, flip, src, dst), b*h*w*9, 1))
 	return Reshape(Gather(rows, idx), b*h*w, 9*c)
 }
