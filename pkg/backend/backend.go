@@ -3,6 +3,7 @@ package backend
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -65,7 +66,25 @@ func New(choice string) (compute.Backend, error) {
 			"install one with `go run github.com/gomlx/go-xla/cmd/pjrt_installer@latest -autoinstall` "+
 			"(or set PJRT_PLUGIN_LIBRARY_PATH to where it is), or use the pure-Go backend with %s=go", config, EnvVar)
 	}
+	if strings.HasPrefix(config, "go") {
+		collectBuffersSooner()
+	}
 	return newWithConfig(config)
+}
+
+// buffersGCPercent is the garbage collector's target (GOGC) while the Go backend computes. A
+// train step allocates hundreds of MB of short-lived float buffers (the backend's pools miss, its
+// matmul allocates packing space per product); with Go's default of 100 the heap grows to twice
+// what is live before each collection. Measured on the CNN's batch-64 train step (three
+// interleaved runs): peak RSS 0.92–1.03 GB at 100, 0.71–0.80 GB at 50 for about the same CPU,
+// 0.55–0.58 GB at 25 but with 15 % more CPU (the freed pages are faulted in again).
+const buffersGCPercent = 50
+
+// collectBuffersSooner sets buffersGCPercent unless the user chose a GOGC.
+func collectBuffersSooner() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(buffersGCPercent)
+	}
 }
 
 // newWithConfig turns GoMLX's construction panics (e.g. unknown option) into errors.

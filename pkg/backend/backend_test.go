@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -72,5 +73,24 @@ func TestGoBackendComputes(t *testing.T) {
 	sum := graph.MustExecOnce(b, func(x *graph.Node) *graph.Node { return graph.ReduceAllSum(x) }, []float32{1, 2, 3.5})
 	if got := sum.Value().(float32); got != 6.5 {
 		t.Fatalf("sum = %v, want 6.5", got)
+	}
+}
+
+func TestGoBackendCollectsBuffersSoonerUnlessGOGCIsSet(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	t.Setenv("GOGC", "")
+	if _, err := New("go"); err != nil {
+		t.Fatal(err)
+	}
+	if got := debug.SetGCPercent(100); got != buffersGCPercent {
+		t.Errorf("GC percent after New(\"go\") = %d, want %d", got, buffersGCPercent)
+	}
+	t.Setenv("GOGC", "100")
+	if _, err := New("go"); err != nil {
+		t.Fatal(err)
+	}
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC percent with GOGC=100 set = %d, want the user's 100", got)
 	}
 }

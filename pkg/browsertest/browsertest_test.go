@@ -436,7 +436,7 @@ const showSVGCell = "import \"github.com/janpfeifer/gonb/gonbui\"\n%%\n" +
 // setupCell points GoNB's module at this repository, as the lessons' first cell does (here by
 // absolute path: the throw-away notebooks do not sit in notebooks/).
 func setupCell(root string) string {
-	return `!*go mod edit -require=github.com/dllessons/dllessons@v0.0.0 -replace=github.com/dllessons/dllessons=` + root
+	return "!*go mod edit -require=github.com/dllessons/dllessons@v0.0.0 -replace=github.com/dllessons/dllessons=" + root + "\n%goflags -mod=mod\n%noautoget"
 }
 
 // throwAwayDir is a folder for test notebooks inside the served root (out/ is not committed).

@@ -234,7 +234,8 @@ func (m *Model) blockForward(i int, xs []*Node, in stepInput) (*blockCache, []*N
 			sc.patches, sc.patchesT = in.first[s].patches, in.first[s].patchesT
 		} else {
 			sc.inShape = xs[s].Shape().Dimensions
-			sc.patches = im2col3x3Rows(xs[s], 0, naturalOrder, poolOrder)
+			rows, b, h, w := mapRows(xs[s])
+			sc.patches = im2col3x3Rows(rows, b, h, w, 0, naturalOrder, poolOrder)
 		}
 		cin := sc.inShape[3]
 		ys[s] = matmulTransposed(sc.patches, Reshape(kernel, cout, 9*cin))
@@ -305,7 +306,7 @@ func (m *Model) blockBackward(c *blockCache, grads []*Node, needInput bool, name
 	out := make([]*Node, len(grads))
 	for s, sc := range c.shards {
 		b, h, w := sc.inShape[0], sc.inShape[1], sc.inShape[2]
-		patches := im2col3x3OfRows(grads[s], b, h, w, 1, poolOrder, naturalOrder)
+		patches := im2col3x3Rows(grads[s], b, h, w, 1, poolOrder, naturalOrder)
 		out[s] = Reshape(Dot(patches, flipped).Product(), b, h, w, cin)
 	}
 	return out

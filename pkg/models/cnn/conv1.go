@@ -28,8 +28,9 @@ func firstConvGroups(b int) int { return weightGroups(b, ImageSize, ImageSize) }
 // firstConvFromImages builds the first convolution's input in the graph from images
 // [b, h, w, c] (the same numbers Conv1Patches makes on the host).
 func firstConvFromImages(images *Node) firstConvInput {
-	patches := im2col3x3Rows(images, 0, naturalOrder, poolOrder)
-	b, k := images.Shape().Dimensions[0], patches.Shape().Dimensions[1]
+	rows, b, h, w := mapRows(images)
+	patches := im2col3x3Rows(rows, b, h, w, 0, naturalOrder, poolOrder)
+	k := patches.Shape().Dimensions[1]
 	groups := firstConvGroups(b)
 	t := TransposeAllAxes(Reshape(patches, groups, -1, k), 0, 2, 1)
 	return firstConvInput{patches: patches, patchesT: t}

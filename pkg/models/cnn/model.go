@@ -257,7 +257,8 @@ func (m *Model) conv3x3(scope string, x *Node) *Node {
 // for the taps outside the image: the Go backend's Gather copies whole rows, while slicing
 // nine shifted views copied element by element and took a quarter of a CNN train step.
 func Im2Col3x3(x *Node, flip int) *Node {
-	return im2col3x3Rows(x, flip, naturalOrder, naturalOrder)
+	rows, b, h, w := mapRows(x)
+	return im2col3x3Rows(rows, b, h, w, flip, naturalOrder, naturalOrder)
 }
 
 // pixelOrder numbers the pixels of a [b, h, w] grid: the row of pixel (img, y, x) in a
@@ -300,23 +301,22 @@ func im2colRowsOrdered(b, h, w, flip int, src, dst pixelOrder) []int32 {
 	return rows
 }
 
-// im2col3x3Rows is Im2Col3x3 for x's pixels stored in order src (x is [b, h, w, c] in shape
-// only), with the patches' rows in order dst.
-func im2col3x3Rows(x *Node, flip int, src, dst pixelOrder) *Node {
-	dims := x.Shape().Dimensions
-	b, h, w, c := dims[0], dims[1], dims[2], dims[3]
-	return im2col3x3OfRows(Reshape(x, b*h*w, c), b, h, w, flip, src, dst)
-}
-
-// im2col3x3OfRows is im2col3x3Rows for the pixels of a [b, h, w] grid given as the rows of a
-// [b·h·w, c] matrix: a value that has other uses is copied whole by each Reshape in the Go
-// backend, so the backward pass hands its [pixels, c] gradients over as they are.
-func im2col3x3OfRows(pixels *Node, b, h, w, flip int, src, dst pixelOrder) *Node {
+// im2col3x3Rows is Im2Col3x3 for the pixels of a [b, h, w] grid given as the rows of a [b·h·w, c]
+// matrix in order src, with the patches' rows in order dst. It takes the matrix, not a
+// [b, h, w, c] map, because the Go backend copies a value that has other uses whole on every
+// Reshape: the backward pass hands its [pixels, c] gradients over as they are.
+func im2col3x3Rows(pixels *Node, b, h, w, flip int, src, dst pixelOrder) *Node {
 	g := pixels.Graph()
 	c := pixels.Shape().Dimensions[1]
 	rows := Concatenate([]*Node{pixels, Zeros(g, shapesMake(pixels.DType(), 1, c))}, 0)
 	idx := Const(g, tensors.FromFlatDataAndDimensions(im2colRowsOrdered(b, h, w, flip, src, dst), b*h*w*9, 1))
 	return Reshape(Gather(rows, idx), b*h*w, 9*c)
+}
+
+// mapRows is the [b·h·w, c] matrix of a [b, h, w, c] map, with its dimensions.
+func mapRows(x *Node) (rows *Node, b, h, w int) {
+	d := x.Shape().Dimensions
+	return Reshape(x, d[0]*d[1]*d[2], d[3]), d[0], d[1], d[2]
 }
 
 // MaxPool2x2 takes the maximum of each 2×2 window (stride 2) of x [b, h, w, c] with h, w even,
