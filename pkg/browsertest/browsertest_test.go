@@ -433,11 +433,9 @@ func addMarkdown(t *testing.T, path, source string) {
 const showSVGCell = "import \"github.com/janpfeifer/gonb/gonbui\"\n%%\n" +
 	"gonbui.DisplaySVG(`<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"80\" height=\"50\"><circle cx=\"40\" cy=\"25\" r=\"20\" fill=\"teal\"/></svg>`)"
 
-// setupCell points GoNB's module at this repository, as the lessons' first cell does (here by
-// absolute path: the throw-away notebooks do not sit in notebooks/).
-func setupCell(root string) string {
-	return "!*go mod edit -require=github.com/dllessons/dllessons@v0.0.0 -replace=github.com/dllessons/dllessons=" + root + "\n%goflags -mod=mod\n%noautoget"
-}
+// setupCell is the lessons' first cell by absolute path (the throw-away notebooks do not sit in
+// notebooks/).
+func setupCell(root string) string { return notebooks.SetupCell(root) }
 
 // throwAwayDir is a folder for test notebooks inside the served root (out/ is not committed).
 func throwAwayDir(t *testing.T, root string) string {

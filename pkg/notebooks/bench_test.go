@@ -65,8 +65,7 @@ func BenchmarkWarmLessonCell(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cells := []string{"!*go mod edit -require=github.com/dllessons/dllessons@v0.0.0 -replace=github.com/dllessons/dllessons=" + root + "\n%goflags -mod=mod\n%noautoget",
-		warmCell, warmCell, warmCell, warmCell}
+	cells := []string{SetupCell(root), warmCell, warmCell, warmCell, warmCell}
 	input, _ := json.Marshal(cells)
 	for b.Loop() {
 		run, err := runCells(input)

@@ -72,3 +72,13 @@ func PatchKernelSpec(path string, env map[string]string) error {
 	}
 	return os.WriteFile(path, append(out, '\n'), 0o644)
 }
+
+// SetupCell is the lessons' first cell for a module at root (an absolute path; the lessons use
+// the path of their own folder's parent): it points GoNB's module at the repository, lets
+// `go build` add the module's requirements from the local cache (-mod=mod), and turns off GoNB's
+// `go get` before every cell, which asked the module proxy about each dependency (about a
+// second per cell).
+func SetupCell(root string) string {
+	return "!*go mod edit -require=github.com/dllessons/dllessons@v0.0.0 -replace=github.com/dllessons/dllessons=" + root +
+		"\n%goflags -mod=mod\n%noautoget"
+}

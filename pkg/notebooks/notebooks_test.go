@@ -256,7 +256,7 @@ func TestRunStoresFigureBundlesThatExportToHTML(t *testing.T) {
 	}
 	dir := t.TempDir()
 	doc := strings.Replace(string(codeNotebook(
-		"!*go mod edit -require=github.com/dllessons/dllessons@v0.0.0 -replace=github.com/dllessons/dllessons="+root+"\n%goflags -mod=mod\n%noautoget",
+		SetupCell(root),
 		"import \"github.com/dllessons/dllessons/pkg/plots\"\n%%\n"+
 			"p, err := plots.Lines(\"bundle check\", \"x\", \"y\", plots.Series{Name: \"line\", X: []float64{0, 1}, Y: []float64{1, 0}})\n"+
 			"if err != nil {\n\tpanic(err)\n}\n"+

@@ -7,7 +7,6 @@ import (
 
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
-	"github.com/gomlx/gomlx/core/tensors"
 
 	"github.com/dllessons/dllessons/pkg/models/internal/trainer"
 )
@@ -331,13 +330,7 @@ func weightGradient(grad, patches *Node, groups int) *Node {
 // Transpose went element by element on one (8% of a batch-64 step; this is 7–9% faster).
 func transposedPerGroup(x *Node, groups int) *Node {
 	p, c := x.Shape().Dimensions[0], x.Shape().Dimensions[1]
-	eye := make([]float32, groups*c*c)
-	for gr := range groups {
-		for i := range c {
-			eye[(gr*c+i)*c+i] = 1
-		}
-	}
-	identity := Const(x.Graph(), tensors.FromFlatDataAndDimensions(eye, groups, c, c))
+	identity := BroadcastPrefix(DiagonalWithValue(ScalarOne(x.Graph(), x.DType()), c), groups) // [groups, c, c]
 	return Dot(identity, Reshape(x, groups, p/groups, c)).
 		General([]int{2}, []int{0}, []int{2}, []int{0}) // [groups, c, p/groups]
 }

@@ -30,24 +30,12 @@ func BenchmarkCNNTrainStepVsPyTorch(b *testing.B) {
 				steps := max(20, 320/batch)
 				var goT, torchT trainer.StepTiming
 				for b.Loop() {
-					// Two interleaved rounds, each side keeping its better median (as the seq2seq
-					// benchmark does): a burst of load from other programs on the shared machine
-					// then hurts neither side alone.
-					for round := range 2 {
-						torch, err := TimeTorchStep(variant, batch, steps, 1, 2)
-						if err != nil {
-							b.Fatal(err)
-						}
-						gomlx, err := TimeStep(be, variant, batch, 3, steps)
-						if err != nil {
-							b.Fatal(err)
-						}
-						if round == 0 || torch.Median < torchT.Median {
-							torchT = torch
-						}
-						if round == 0 || gomlx.Median < goT.Median {
-							goT = gomlx
-						}
+					var err error
+					torchT, goT, err = trainer.BestOfRounds(2,
+						func() (trainer.StepTiming, error) { return TimeTorchStep(variant, batch, steps, 1, 2) },
+						func() (trainer.StepTiming, error) { return TimeStep(be, variant, batch, 3, steps) })
+					if err != nil {
+						b.Fatal(err)
 					}
 				}
 				ratio := goT.Median.Seconds() / torchT.Median.Seconds()

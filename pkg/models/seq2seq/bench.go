@@ -113,21 +113,12 @@ func RunBench(backend compute.Backend, data *datasets.P2GData, batch int) (Bench
 		return r, err
 	}
 	r.Peak = perf.MeasurePeak(20)
-	for round := range 2 {
-		torch, err := TimeTorchStep(true, batch, 20, 1, 2)
-		if err != nil {
-			return r, err
-		}
-		gomlx, err := TimeStep(backend, data, true, batch, 3, 20)
-		if err != nil {
-			return r, err
-		}
-		if round == 0 || torch.Median < r.Torch.Median {
-			r.Torch = torch
-		}
-		if round == 0 || gomlx.Median < r.GoMLX.Median {
-			r.GoMLX = gomlx
-		}
+	var err error
+	r.Torch, r.GoMLX, err = trainer.BestOfRounds(2,
+		func() (trainer.StepTiming, error) { return TimeTorchStep(true, batch, 20, 1, 2) },
+		func() (trainer.StepTiming, error) { return TimeStep(backend, data, true, batch, 3, 20) })
+	if err != nil {
+		return r, err
 	}
 	r.Ratio = float64(r.GoMLX.Median) / float64(r.Torch.Median)
 	r.MinRatio = float64(r.GoMLX.Min) / float64(r.Torch.Min)
