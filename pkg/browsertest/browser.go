@@ -113,13 +113,19 @@ type Page struct {
 // (Run All), waits until every cell has finished and the kernel is idle, and returns the page's
 // state and screenshot. timeout bounds the whole run of the notebook.
 func (s *Session) Run(ctx context.Context, path string, timeout time.Duration) (*Page, error) {
-	_, ran, err := s.open(ctx, path, timeout, false, true, nil)
+	_, ran, err := s.open(ctx, path, timeout, false, true, Interaction{})
 	return ran, err
 }
 
-// RunInteracting is Run with interact called on the page while the cells run (after Run All
-// started, before waiting for the cells to finish): to drive a widget as a learner would.
-func (s *Session) RunInteracting(ctx context.Context, path string, timeout time.Duration, interact func(tab context.Context) error) (*Page, error) {
+// Interaction is what a test does on a page around Run All.
+type Interaction struct {
+	Prepare func(tab context.Context) error // after the page loaded, before Run All (e.g. a fault)
+	During  func(tab context.Context) error // while the cells run: to drive a widget as a learner would
+}
+
+// RunInteracting is Run with the interaction's steps called on the page: Prepare before Run All,
+// During after Run All started and before waiting for the cells to finish.
+func (s *Session) RunInteracting(ctx context.Context, path string, timeout time.Duration, interact Interaction) (*Page, error) {
 	_, ran, err := s.open(ctx, path, timeout, false, true, interact)
 	return ran, err
 }
@@ -127,16 +133,16 @@ func (s *Session) RunInteracting(ctx context.Context, path string, timeout time.
 // View opens the notebook as stored (untrusted) without running it, and returns the page's
 // state and screenshot.
 func (s *Session) View(ctx context.Context, path string) (*Page, error) {
-	stored, _, err := s.open(ctx, path, loadTimeout+time.Minute, true, false, nil)
+	stored, _, err := s.open(ctx, path, loadTimeout+time.Minute, true, false, Interaction{})
 	return stored, err
 }
 
 // ViewThenRun is View and then Run in the same page: the notebook as stored, then after Run All.
 func (s *Session) ViewThenRun(ctx context.Context, path string, timeout time.Duration) (stored, ran *Page, err error) {
-	return s.open(ctx, path, timeout, true, true, nil)
+	return s.open(ctx, path, timeout, true, true, Interaction{})
 }
 
-func (s *Session) open(ctx context.Context, path string, timeout time.Duration, view, run bool, interact func(tab context.Context) error) (stored, ran *Page, err error) {
+func (s *Session) open(ctx context.Context, path string, timeout time.Duration, view, run bool, interact Interaction) (stored, ran *Page, err error) {
 	start := time.Now()
 	rel, err := s.server.relative(path)
 	if err != nil {
@@ -169,11 +175,16 @@ func (s *Session) open(ctx context.Context, path string, timeout time.Duration, 
 		}
 	}
 	if run {
+		if interact.Prepare != nil {
+			if err := interact.Prepare(tab); err != nil {
+				return stored, nil, err
+			}
+		}
 		if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](js.runAll(rel), chromedp.EvalAwaitPromise)); err != nil {
 			return stored, nil, fmt.Errorf("starting Run All: %w", err)
 		}
-		if interact != nil {
-			if err := interact(tab); err != nil {
+		if interact.During != nil {
+			if err := interact.During(tab); err != nil {
 				return stored, nil, err
 			}
 		}

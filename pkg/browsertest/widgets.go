@@ -111,3 +111,30 @@ const jsWidgetCellText = `(() => {
 		cells.find(c => c.textContent.includes('Figure drawn for'));
 	return cell ? cell.querySelector('.output_wrapper, .jp-Cell-outputWrapper, .jp-OutputArea').innerText.slice(0, 2000) : 'no widget cell';
 })()`
+
+// DelayFirstGoNBConnection makes the next WebSocket the page opens to a kernel's channels (the
+// one GoNB's gonb_comm opens for widgets) deliver each message it sends delay later, as a busy
+// machine does. GoNB waits 3 s for its connection to open and then replaces it by a new one
+// (which is not delayed): with a delay above that, a widget must follow the replacement.
+func DelayFirstGoNBConnection(tab context.Context, delay time.Duration) error {
+	installed, err := chromedp.Run(tab, chromedp.Evaluate[bool](fmt.Sprintf(`(() => {
+		const Real = globalThis.WebSocket;
+		let delayed = false;
+		class Delayed extends Real {
+			constructor(url, protocols) {
+				super(url, protocols);
+				if (!delayed && String(url).includes('/channels')) {
+					delayed = true;
+					const send = this.send.bind(this);
+					this.send = message => setTimeout(() => { try { send(message); } catch (e) {} }, %d);
+				}
+			}
+		}
+		globalThis.WebSocket = Delayed;
+		return true;
+	})()`, delay.Milliseconds())))
+	if err != nil || !installed {
+		return fmt.Errorf("delaying GoNB's first connection (installed: %v): %v", installed, err)
+	}
+	return nil
+}

@@ -225,30 +225,40 @@ func (w *widget) panelHTML() string {
 	return b.String()
 }
 
-// script connects the panel's controls to the program through GoNB's gonb_comm.
+// script connects the panel's controls to the program through GoNB's gonb_comm. GoNB installs
+// gonb_comm with another output, and replaces it when its connection opened later than GoNB
+// waits for (3 s, common on a busy machine): the script follows the current gonb_comm, answers
+// pings on each new one, and sends the controls the learner moved again on it, so no move made
+// while connecting is lost.
 func (w *widget) script() string {
 	return fmt.Sprintf(`(() => {
 	const root = document.getElementById(%[1]q);
 	const address = %[2]q;
-	// GoNB's gonb_comm may still be installing (its script is another output): wait for it.
-	const connect = tries => {
-		const comm = globalThis.gonb_comm;
-		if (!comm || !root) {
-			if (root && tries > 0) setTimeout(() => connect(tries - 1), 200);
-			return;
-		}
-		root.querySelectorAll('[data-control]').forEach(el => {
-			const shown = root.querySelector('[data-shows="' + el.dataset.control + '"]');
-			el.addEventListener('input', () => {
-				if (shown) shown.textContent = el.value;
-				comm.send(address, el.dataset.control + '=' + el.value);
-			});
+	if (!root) return;
+	const moved = {}; // control → its last value, sent again on a new connection
+	const send = message => globalThis.gonb_comm && globalThis.gonb_comm.send(address, message);
+	root.querySelectorAll('[data-control]').forEach(el => {
+		const shown = root.querySelector('[data-shows="' + el.dataset.control + '"]');
+		el.addEventListener('input', () => {
+			if (shown) shown.textContent = el.value;
+			moved[el.dataset.control] = el.value;
+			send(el.dataset.control + '=' + el.value);
 		});
-		root.querySelector('[data-done]').addEventListener('click', () => comm.send(address, '#done'));
-		comm.subscribe(address + '/ping', () => comm.send(address, '#ready'));
-		comm.send(address, '#ready');
+	});
+	root.querySelector('[data-done]').addEventListener('click', () => send('#done'));
+	let current = null;
+	const follow = () => {
+		if (!root.isConnected) return; // the program replaced the panel: it has ended
+		const comm = globalThis.gonb_comm;
+		if (comm && comm !== current) {
+			current = comm;
+			comm.subscribe(address + '/ping', () => send('#ready'));
+			send('#ready');
+			Object.entries(moved).forEach(([name, value]) => send(name + '=' + value));
+		}
+		setTimeout(follow, 250);
 	};
-	connect(100);
+	follow();
 })();`, w.id, w.address())
 }
 
