@@ -228,8 +228,8 @@ func (w *widget) panelHTML() string {
 // script connects the panel's controls to the program through GoNB's gonb_comm. GoNB installs
 // gonb_comm with another output, and replaces it when its connection opened later than GoNB
 // waits for (3 s, common on a busy machine): the script follows the current gonb_comm, answers
-// pings on each new one, and sends the controls the learner moved again on it, so no move made
-// while connecting is lost.
+// pings on each new one, and sends the controls the learner moved (and Done) again on it, so
+// nothing the learner did while connecting is lost.
 func (w *widget) script() string {
 	return fmt.Sprintf(`(() => {
 	const root = document.getElementById(%[1]q);
@@ -245,7 +245,8 @@ func (w *widget) script() string {
 			send(el.dataset.control + '=' + el.value);
 		});
 	});
-	root.querySelector('[data-done]').addEventListener('click', () => send('#done'));
+	let done = false; // Done pressed: sent again on a new connection too
+	root.querySelector('[data-done]').addEventListener('click', () => { done = true; send('#done'); });
 	let current = null;
 	const follow = () => {
 		if (!root.isConnected) return; // the program replaced the panel: it has ended
@@ -255,6 +256,7 @@ func (w *widget) script() string {
 			comm.subscribe(address + '/ping', () => send('#ready'));
 			send('#ready');
 			Object.entries(moved).forEach(([name, value]) => send(name + '=' + value));
+			if (done) send('#done');
 		}
 		setTimeout(follow, 250);
 	};
