@@ -37,6 +37,38 @@ func TestCommittedLessonsHygiene(t *testing.T) {
 	}
 }
 
+// TestLessonsBeginWithTheSetupCell ties the lessons' first code cell to LessonSetupCell, the
+// same cell as the one the kernel tests and benchmarks run (SetupCell), so that a change to one
+// (a GoNB flag that makes cells faster, say) cannot leave the lessons behind.
+func TestLessonsBeginWithTheSetupCell(t *testing.T) {
+	paths, err := notebooks.Select(filepath.Join("..", "..", "notebooks"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nb, err := notebooks.Parse(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := firstCodeCell(nb); got != notebooks.LessonSetupCell {
+			t.Errorf("%s: the first code cell is\n%s\nwant notebooks.LessonSetupCell:\n%s", filepath.Base(path), got, notebooks.LessonSetupCell)
+		}
+	}
+}
+
+func firstCodeCell(nb *notebooks.Notebook) string {
+	for _, c := range nb.Cells {
+		if c.CellType == "code" {
+			return string(c.Source)
+		}
+	}
+	return ""
+}
+
 // TestHygieneProblemsFindsEachKind feeds the check a notebook with every kind of problem.
 func TestHygieneProblemsFindsEachKind(t *testing.T) {
 	big := strings.Repeat("x", maxOutputBytes)

@@ -74,11 +74,21 @@ func PatchKernelSpec(path string, env map[string]string) error {
 }
 
 // SetupCell is the lessons' first cell for a module at root (an absolute path; the lessons use
-// the path of their own folder's parent): it points GoNB's module at the repository, lets
-// `go build` add the module's requirements from the local cache (-mod=mod), and turns off GoNB's
-// `go get` before every cell, which asked the module proxy about each dependency (about a
-// second per cell).
+// the path of their own folder's parent, LessonSetupCell): it points GoNB's module at the
+// repository, lets `go build` add the module's requirements from the local cache (-mod=mod), and
+// turns off GoNB's `go get` before every cell, which asked the module proxy about each dependency
+// (about a second per cell).
 func SetupCell(root string) string {
-	return "!*go mod edit -require=github.com/dllessons/dllessons@v0.0.0 -replace=github.com/dllessons/dllessons=" + root +
-		"\n%goflags -mod=mod\n%noautoget"
+	return setupCellRequire + "github.com/dllessons/dllessons=" + root + setupCellFlags
 }
+
+// LessonSetupCell is SetupCell as the lessons in notebooks/ write it: the module is the parent of
+// the notebook's folder, found by the shell when the cell runs, so a clone works wherever it is.
+// TestLessonsBeginWithTheSetupCell checks every lesson's first cell against it.
+const LessonSetupCell = setupCellRequire +
+	`"github.com/dllessons/dllessons=$(cd "${GONB_DIR}/.." && pwd)"` + setupCellFlags
+
+const (
+	setupCellRequire = "!*go mod edit -require=github.com/dllessons/dllessons@v0.0.0 -replace="
+	setupCellFlags   = "\n%goflags -mod=mod\n%noautoget"
+)
