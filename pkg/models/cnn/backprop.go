@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
+	"github.com/gomlx/gomlx/core/tensors"
 
 	"github.com/dllessons/dllessons/pkg/models/internal/trainer"
 )
@@ -61,7 +62,7 @@ type blockCache struct {
 // shardCache is one shard's part of a blockCache.
 type shardCache struct {
 	inShape  []int // [b, h, w, cin] of this shard
-	patches  *Node // [b·h·w, 9·cin], rows in pooling order
+	patches  *Node // [b·h·w, 9·cin] (block 1) or [groups, b·h·w/groups, 9·cin], rows in pooling order
 	patchesT *Node // the first block's patches as [groups, 9·cin, pixels/groups]; else nil
 	prePool  *Node // [4, b·h/2·w/2·c]: the four positions of each 2×2 window (after batch norm, if any)
 	pooled   *Node // [b, h/2, w/2, c] (before ReLU)
@@ -234,10 +235,12 @@ func (m *Model) blockForward(i int, xs []*Node, in stepInput) (*blockCache, []*N
 		} else {
 			sc.inShape = xs[s].Shape().Dimensions
 			rows, b, h, w := mapRows(xs[s])
-			sc.patches = im2col3x3Rows(rows, b, h, w, 0, naturalOrder, poolOrder)
+			// Made in the weight gradient's groups of pixels at once: the backend copies a
+			// value that has other uses on every Reshape, and the patches have two.
+			sc.patches = Reshape(im2col3x3Rows(rows, b, h, w, 0, naturalOrder, poolOrder), weightGroups(b, h, w), -1, 9*sc.inShape[3])
 		}
 		cin := sc.inShape[3]
-		ys[s] = matmulTransposed(sc.patches, Reshape(kernel, cout, 9*cin))
+		ys[s] = patchProduct(sc.patches, Reshape(kernel, cout, 9*cin))
 		if !m.Variant.BatchNorm { // a batch norm subtracts the bias again with the mean (batchNormTrain)
 			ys[s] = Add(ys[s], ExpandAxes(bias, 0))
 		}
@@ -286,11 +289,10 @@ func (m *Model) blockBackward(c *blockCache, grads []*Node, needInput bool, name
 	// dW [cout, 9·cin] = gradᵀ · patches, summed over the shards.
 	dW := make([]*Node, len(grads))
 	for s, sc := range c.shards {
-		b, h, w := sc.inShape[0], sc.inShape[1], sc.inShape[2]
 		if sc.patchesT != nil {
 			dW[s] = weightGradientT(grads[s], sc.patchesT)
 		} else {
-			dW[s] = weightGradient(grads[s], sc.patches, weightGroups(b, h, w))
+			dW[s] = weightGradient(grads[s], sc.patches)
 		}
 	}
 	cin := c.shards[0].inShape[3]
@@ -298,30 +300,87 @@ func (m *Model) blockBackward(c *blockCache, grads []*Node, needInput bool, name
 	if !needInput {
 		return nil
 	}
-	// d input = "full" convolution of grad with the flipped kernel: im2col of grad at offsets
-	// (2−ky, 2−kx), read from its pooling order, times the kernel rearranged to [9·cout, cin].
-	kernel := m.variable(c.scope, "weights").ValueGraph(g)
-	flipped := Reshape(TransposeAllAxes(Reshape(kernel, cout, 9, cin), 1, 0, 2), 9*cout, cin)
+	kernel := Reshape(m.variable(c.scope, "weights").ValueGraph(g), cout, -1) // [cout, 9·cin]
 	out := make([]*Node, len(grads))
 	for s, sc := range c.shards {
-		b, h, w := sc.inShape[0], sc.inShape[1], sc.inShape[2]
-		patches := im2col3x3Rows(grads[s], b, h, w, 1, poolOrder, naturalOrder)
-		out[s] = Reshape(Dot(patches, flipped).Product(), b, h, w, cin)
+		out[s] = inputGradient(grads[s], kernel, sc.inShape)
 	}
 	return out
 }
 
-// weightGradient is gradᵀ · patches [cout, 9·cin] for grad [p, cout] and patches [p, 9·cin]
-// over p pixels, computed group by group of pixels (a product batched over the groups, then a
-// sum). The Go backend shares a product among its workers by output rows and columns only: the
-// single product, with a contraction of all p pixels and an output of only cout × 9·cin, was
-// re-packed whole by every worker (a fifth of a CNN train step). Batched, each worker packs
-// its own groups once. docs/performance.md has the measurements.
-func weightGradient(grad, patches *Node, groups int) *Node {
-	p, k := grad.Shape().Dimensions[0], patches.Shape().Dimensions[1]
-	perGroup := Dot(transposedPerGroup(grad, groups), Reshape(patches, groups, p/groups, k)).
+// inputGradient is the gradient of a 3×3 convolution's input [b, h, w, cin] from the gradient
+// of its output grad [b·h·w, cout] (rows in pooling order) and its kernel [cout, 9·cin]. Each
+// tap t of the kernel sends pixel q's gradient back to the pixel it read, q + offset(t), as
+// grad[q] · W_t: one product Y = grad · kernel [pixels, 9·cin] holds every tap's, and the
+// input's gradient at pixel i is Σ_t Y[i − offset(t), t], a gather of rows of Y per tap, summed.
+// The "full" convolution this replaced (an im2col of grad [pixels, 9·cout] times the flipped
+// kernel) made a matrix twice as large as Y, which the product's kernel then packed whole: at
+// batch 64, 85 MB for the second block alone. A zero row appended to grad gives Y a zero row
+// (0 · W = 0) for the taps that fall outside the image.
+func inputGradient(grad, kernel *Node, inShape []int) *Node {
+	g := grad.Graph()
+	b, h, w, cin := inShape[0], inShape[1], inShape[2], inShape[3]
+	p, cout := grad.Shape().Dimensions[0], grad.Shape().Dimensions[1]
+	rows := Concatenate([]*Node{grad, Zeros(g, shapesMake(grad.DType(), 1, cout))}, 0)
+	y := Reshape(Dot(rows, kernel).Product(), (p+1)*9, cin) // row r·9 + t: tap t of pixel r
+	var sum *Node
+	for _, idx := range col2imRows(b, h, w, poolOrder) {
+		part := Gather(y, Const(g, tensors.FromFlatDataAndDimensions(idx, p, 1)))
+		if sum == nil {
+			sum = part
+		} else {
+			sum = Add(sum, part)
+		}
+	}
+	return Reshape(sum, b, h, w, cin)
+}
+
+// col2imRows lists, for each of the 9 taps t of a 3×3 kernel and every input pixel i of a
+// [b, h, w] grid in natural order, the row r·9 + t of Y (inputGradient) that sends its gradient
+// there: r is the output pixel whose tap t read i, in order src, or b·h·w (Y's zero row) where
+// that pixel is outside the image.
+func col2imRows(b, h, w int, src pixelOrder) [9][]int32 {
+	var rows [9][]int32
+	zero := int32(b * h * w)
+	for t := range rows {
+		ky, kx := t/3, t%3
+		rows[t] = make([]int32, b*h*w)
+		for img := range b {
+			for y := range h {
+				for x := range w {
+					r := zero
+					// Output pixel (oy, ox) reads input (oy + ky − 1, ox + kx − 1) with tap t.
+					if oy, ox := y-ky+1, x-kx+1; oy >= 0 && oy < h && ox >= 0 && ox < w {
+						r = int32(src(b, h, w, img, oy, ox))
+					}
+					rows[t][naturalOrder(b, h, w, img, y, x)] = r*9 + int32(t)
+				}
+			}
+		}
+	}
+	return rows
+}
+
+// weightGradient is gradᵀ · patches [cout, 9·cin] for grad [p, cout] and patches
+// [groups, p/groups, 9·cin] over p pixels, computed group by group of pixels (a product batched
+// over the groups, then a sum). The Go backend shares a product among its workers by output rows
+// and columns only: the single product, with a contraction of all p pixels and an output of only
+// cout × 9·cin, was re-packed whole by every worker (a fifth of a CNN train step). Batched, each
+// worker packs its own groups once. docs/performance.md has the measurements.
+func weightGradient(grad, patches *Node) *Node {
+	perGroup := Dot(transposedPerGroup(grad, patches.Shape().Dimensions[0]), patches).
 		General([]int{2}, []int{0}, []int{1}, []int{0}) // [groups, cout, 9·cin]
 	return ReduceSum(perGroup, 0)
+}
+
+// patchProduct is a convolution's output [pixels, cout] from its patches, [pixels, 9·cin] or in
+// groups of pixels [groups, pixels/groups, 9·cin], and its kernel [cout, 9·cin].
+func patchProduct(patches, kernel *Node) *Node {
+	if patches.Rank() == 2 {
+		return matmulTransposed(patches, kernel)
+	}
+	out := Dot(patches, kernel).General([]int{2}, nil, []int{1}, nil) // [groups, pixels/groups, cout]
+	return Reshape(out, -1, kernel.Shape().Dimensions[0])
 }
 
 // transposedPerGroup is x [p, c] cut into groups of p/groups rows, each transposed:

@@ -178,7 +178,13 @@ func TestConv1PatchesMatchTheGraphsIm2Col(t *testing.T) {
 			t.Fatal(err)
 		}
 		hostP, hostT := Conv1Patches(pixels, b)
-		for i, pair := range [][2]*tensors.Tensor{{outs[0], hostP}, {outs[1], hostT}} {
+		// The train step fills reused, unzeroed buffers: every number must be written.
+		reusedP, reusedT := nanFilled(hostP.Shape().Size()), nanFilled(hostT.Shape().Size())
+		fillConv1Patches(pixels, b, reusedP, reusedT)
+		reused := []*tensors.Tensor{
+			tensors.FromFlatDataAndDimensions(reusedP, hostP.Shape().Dimensions...),
+			tensors.FromFlatDataAndDimensions(reusedT, hostT.Shape().Dimensions...)}
+		for i, pair := range [][2]*tensors.Tensor{{outs[0], hostP}, {outs[1], hostT}, {outs[0], reused[0]}, {outs[1], reused[1]}} {
 			if !pair[0].Shape().Equal(pair[1].Shape()) {
 				t.Fatalf("batch %d, layout %d: host shape %s, graph %s", b, i, pair[1].Shape(), pair[0].Shape())
 			}
@@ -188,6 +194,42 @@ func TestConv1PatchesMatchTheGraphsIm2Col(t *testing.T) {
 					t.Fatalf("batch %d, layout %d: element %d is %g on the host, %g in the graph", b, i, j, got[j], want[j])
 				}
 			}
+		}
+	}
+}
+
+func nanFilled(n int) []float32 {
+	flat := make([]float32, n)
+	for i := range flat {
+		flat[i] = float32(math.NaN())
+	}
+	return flat
+}
+
+// TestDropoutMasksInShardsAreTheWholeMasks checks that masks drawn piece by piece (the train
+// step's shards) hold exactly the numbers of the whole masks.
+func TestDropoutMasksInShardsAreTheWholeMasks(t *testing.T) {
+	m := &Model{Dropout: 0.1}
+	const b = 5
+	whole := m.DropoutMasks(42, 3, b)
+	parts := make([][][]float32, len(whole))
+	for i, mask := range whole {
+		size := mask.Shape().Size()
+		parts[i] = [][]float32{nanFilled(size)} // the dense layers' masks are not cut
+		if i < len(Channels) {
+			cut := 2 * size / b // the first shard: two images
+			parts[i] = [][]float32{nanFilled(cut), nanFilled(size - cut)}
+		}
+	}
+	m.fillDropoutMasks(42, 3, parts)
+	for i, mask := range whole {
+		want := tensors.MustCopyFlatData[float32](mask)
+		var got []float32
+		for _, piece := range parts[i] {
+			got = append(got, piece...)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("mask %d drawn in pieces differs from the whole mask", i)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -36,63 +37,115 @@ func firstConvFromImages(images *Node) firstConvInput {
 	return firstConvInput{patches: patches, patchesT: t}
 }
 
-// elementTables caches, per batch size, where each number of the two layouts comes from.
-var elementTables sync.Map // int → *conv1Sources
-
-// conv1Sources holds, for each number of the patches and of their transposed layout, its index
-// in the batch's pixels, or len(pixels) for the zero padding.
-type conv1Sources struct{ patches, patchesT []int32 }
-
-func conv1SourcesFor(b int) *conv1Sources {
-	if t, ok := elementTables.Load(b); ok {
-		return t.(*conv1Sources)
-	}
-	h, w, c := ImageSize, ImageSize, InChannels
-	rows := im2colRowsOrdered(b, h, w, 0, naturalOrder, poolOrder)
-	p, k := b*h*w, 9*c
-	per := p / firstConvGroups(b)
-	src := &conv1Sources{patches: make([]int32, p*k), patchesT: make([]int32, p*k)}
-	for r := range p {
-		for tap, row := range rows[r*9 : (r+1)*9] {
-			for ch := range c {
-				e := int32(p * c) // the zero appended to the pixels
-				if int(row) < p {
-					e = row*int32(c) + int32(ch)
-				}
-				i := tap*c + ch
-				src.patches[r*k+i] = e
-				g, j := r/per, r%per
-				src.patchesT[(g*k+i)*per+j] = e
-			}
-		}
-	}
-	t, _ := elementTables.LoadOrStore(b, src)
-	return t.(*conv1Sources)
-}
-
 // Conv1Patches returns the first convolution's patches of a batch of b images (pixels
 // [b, 48, 48, 3] row-major) as the train step takes them: the forward patches
 // [b·48·48, 27] in pooling order, and the same numbers as [groups, 27, pixels/groups].
 func Conv1Patches(pixels []float32, b int) (patches, patchesT *tensors.Tensor) {
-	src := conv1SourcesFor(b)
-	padded := append(pixels[:len(pixels):len(pixels)], 0) // a copy, with the padding's zero
-	p, k := b*ImageSize*ImageSize, 9*InChannels
-	groups := firstConvGroups(b)
-	patches = tensors.FromShape(shapesMake(dtypes.Float32, p, k))
-	patchesT = tensors.FromShape(shapesMake(dtypes.Float32, groups, k, p/groups))
-	var wg sync.WaitGroup
-	for _, layout := range []struct {
-		t   *tensors.Tensor
-		src []int32
-	}{{patches, src.patches}, {patchesT, src.patchesT}} {
-		wg.Go(func() { // both cores: the graph waits for these
-			tensors.MustMutableFlatData(layout.t, func(flat []float32) {
-				for i, e := range layout.src {
-					flat[i] = padded[e]
-				}
-			})
-		})
-	}
-	wg.Wait()
+	patches = tensors.FromShape(conv1PatchesShape(b))
+	patchesT = tensors.FromShape(conv1PatchesTShape(b))
+	tensors.MustMutableFlatData(patches, func(flat []float32) {
+		tensors.MustMutableFlatData(patchesT, func(flatT []float32) { fillConv1Patches(pixels, b, flat, flatT) })
+	})
 	return patches, patchesT
 }
+
+func conv1PatchesShape(b int) shapes.Shape {
+	return shapesMake(dtypes.Float32, b*ImageSize*ImageSize, 9*InChannels)
+}
+
+func conv1PatchesTShape(b int) shapes.Shape {
+	groups := firstConvGroups(b)
+	return shapesMake(dtypes.Float32, groups, 9*InChannels, b*ImageSize*ImageSize/groups)
+}
+
+// fillConv1Patches writes Conv1Patches' two layouts into patches and patchesT, every number of
+// them (the train step hands in the backend's reused buffers, which are not zeroed), each on its
+// own core. Each number is read from its pixel directly: the tables of source indices this
+// replaced held two int32 per number, 32 MB at batch 64, for the whole run.
+func fillConv1Patches(pixels []float32, b int, patches, patchesT []float32) {
+	var wg sync.WaitGroup
+	wg.Go(func() { fillPatchRows(pixels, b, patches) })
+	wg.Go(func() { fillPatchesTransposed(pixels, b, patchesT) })
+	wg.Wait()
+}
+
+// fillPatchRows writes the patches [b·h·w, 9·c], rows in pooling order, row by row. A row's
+// three taps of one kernel row are three neighbouring pixels, 3·c consecutive numbers of the
+// image: one copy each, or zeros and the pixels inside where the kernel leaves the image.
+func fillPatchRows(pixels []float32, b int, patches []float32) {
+	h, w, c := ImageSize, ImageSize, InChannels
+	k := 9 * c
+	r := 0
+	for q := range 4 * b { // pooling blocks: window position pos, image img
+		pos, img := q/b, q%b
+		for py := range h / 2 {
+			for px := range w / 2 {
+				y, x := 2*py+pos/2, 2*px+pos%2
+				row := patches[r*k : (r+1)*k]
+				for ky := range 3 {
+					taps := row[ky*3*c : (ky+1)*3*c]
+					sy := y + ky - 1
+					if sy < 0 || sy >= h {
+						clear(taps)
+						continue
+					}
+					line := pixels[(img*h+sy)*w*c : (img*h+sy+1)*w*c]
+					if lo, hi := x-1, x+2; lo >= 0 && hi <= w {
+						copy(taps, line[lo*c:hi*c])
+						continue
+					}
+					for kx := range 3 {
+						if sx := x + kx - 1; sx < 0 || sx >= w {
+							clear(taps[kx*c : (kx+1)*c])
+						} else {
+							copy(taps[kx*c:(kx+1)*c], line[sx*c:])
+						}
+					}
+				}
+				r++
+			}
+		}
+	}
+}
+
+// fillPatchesTransposed writes the patches as [groups, 9·c, rows per group], each group's rows
+// a run of whole pooling blocks (one window position of one image): for each block, tap and
+// channel, the block's pixels are consecutive numbers of the output.
+func fillPatchesTransposed(pixels []float32, b int, patchesT []float32) {
+	h, w, c := ImageSize, ImageSize, InChannels
+	k, half := 9*c, w/2
+	perGroup := b * h * w / firstConvGroups(b)
+	for q := range 4 * b { // pooling blocks: window position pos, image img
+		pos, img := q/b, q%b
+		g, j0 := q*half*(h/2)/perGroup, q*half*(h/2)%perGroup
+		for tap := range 9 {
+			oy, ox := pos/2+tap/3-1, pos%2+tap%3-1
+			// The block's columns px read x = 2·px + ox: inside the image for px in [first, last).
+			first, last := 0, half
+			if ox < 0 {
+				first = 1
+			}
+			if 2*(half-1)+ox >= w {
+				last = half - 1
+			}
+			for ch := range c {
+				out := patchesT[(g*k+tap*c+ch)*perGroup+j0:][:half*(h/2)]
+				for py := range h / 2 {
+					line := out[py*half : (py+1)*half]
+					sy := 2*py + oy
+					if sy < 0 || sy >= h {
+						clear(line)
+						continue
+					}
+					clear(line[:first])
+					clear(line[last:])
+					src := pixels[((img*h+sy)*w+2*first+ox)*c+ch:]
+					for i := range line[first:last] {
+						line[first+i] = src[2*i*c]
+					}
+				}
+			}
+		}
+	}
+}
+

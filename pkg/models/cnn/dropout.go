@@ -48,21 +48,38 @@ func (m *Model) DropoutMasks(seed, step uint64, b int) []*tensors.Tensor {
 	if m.numDropoutMasks() == 0 {
 		return nil
 	}
+	shapes := dropoutShapes(b)
+	masks := make([]*tensors.Tensor, len(shapes))
+	parts := make([][][]float32, len(shapes))
+	for i, dims := range shapes {
+		masks[i] = tensors.FromShape(tensorsShape(dims))
+		tensors.MustMutableFlatData(masks[i], func(flat []float32) { parts[i] = [][]float32{flat} })
+	}
+	m.fillDropoutMasks(seed, step, parts)
+	return masks
+}
+
+// fillDropoutMasks writes DropoutMasks' numbers into parts: parts[i] are the pieces of mask i
+// in order (its shards, or the whole mask), filled from mask i's stream as one sequence. Each
+// piece but the last must have an even length (two units per draw); the conv blocks' shards
+// hold whole images of even size.
+func (m *Model) fillDropoutMasks(seed, step uint64, parts [][][]float32) {
 	// A unit is dropped when a uniform 32-bit number is below p·2³²: two units per 64-bit draw.
 	threshold := uint32(math.Round(m.Dropout * (1 << 32)))
 	keep := float32(1 / (1 - m.Dropout))
-	shapes := dropoutShapes(b)
-	masks := make([]*tensors.Tensor, len(shapes))
 	var wg sync.WaitGroup
-	for i, dims := range shapes {
-		masks[i] = tensors.FromShape(tensorsShape(dims))
+	for i, pieces := range parts {
 		wg.Go(func() {
-			rng := rand.NewPCG(seed^dropoutSalt, step*uint64(len(shapes))+uint64(i))
-			tensors.MustMutableFlatData(masks[i], func(flat []float32) { fillMask(flat, rng, threshold, keep) })
+			rng := rand.NewPCG(seed^dropoutSalt, step*uint64(len(parts))+uint64(i))
+			for j, piece := range pieces {
+				if j < len(pieces)-1 && len(piece)%2 != 0 {
+					panic("cnn: a dropout mask's piece of odd length would shift the stream of the next")
+				}
+				fillMask(piece, rng, threshold, keep)
+			}
 		})
 	}
 	wg.Wait()
-	return masks
 }
 
 func fillMask(flat []float32, rng *rand.PCG, threshold uint32, keep float32) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/gomlx/compute"
@@ -164,43 +163,55 @@ func (t *Trainer) trainStepGraph(_ *model.Scope, inputs []*Node) *Node {
 	return loss
 }
 
-// stepInputs lists a train step's inputs in the order trainStepGraph takes them.
-func (t *Trainer) stepInputs(pixels []float32, labels []int32, step uint64) []any {
+// stepInputs lists a train step's inputs in the order trainStepGraph takes them. The patches and
+// masks are written straight into the backend's buffers (trainer.HostInputs).
+func (t *Trainer) stepInputs(pixels []float32, labels []int32, step uint64) ([]any, error) {
 	b := len(labels)
 	sizes := shardSizes(b)
-	inputs := []any{tensors.FromFlatDataAndDimensions(labels, b), float32(t.Options.LearningRate)}
+	in := trainer.NewHostInputs(t.backend)
+	in.Add(tensors.FromFlatDataAndDimensions(labels, b))
+	in.Add(float32(t.Options.LearningRate))
 	perImage := len(pixels) / b
+	type shardPatches struct{ pixels, patches, patchesT []float32 }
+	var first []shardPatches
 	lo := 0
 	for _, n := range sizes {
-		patches, patchesT := Conv1Patches(pixels[lo*perImage:(lo+n)*perImage], n)
-		inputs = append(inputs, patches, patchesT)
-		lo += n
-	}
-	masks := t.Model.DropoutMasks(t.Options.Seed, step, b)
-	if masks == nil {
-		return inputs
-	}
-	lo = 0
-	for _, n := range sizes {
-		for _, mask := range masks[:len(Channels)] {
-			inputs = append(inputs, imagesOf(mask, lo, n))
+		patches, err := in.AddFloat32(conv1PatchesShape(n).Dimensions...)
+		if err != nil {
+			return nil, err
 		}
+		patchesT, err := in.AddFloat32(conv1PatchesTShape(n).Dimensions...)
+		if err != nil {
+			return nil, err
+		}
+		first = append(first, shardPatches{pixels[lo*perImage : (lo+n)*perImage], patches, patchesT})
 		lo += n
 	}
-	for _, mask := range masks[len(Channels):] {
-		inputs = append(inputs, mask)
+	if t.Model.numDropoutMasks() > 0 {
+		shapes := dropoutShapes(b)
+		parts := make([][][]float32, len(shapes))
+		for _, n := range sizes { // the conv blocks' masks, shard by shard
+			for i, dims := range shapes[:len(Channels)] {
+				part, err := in.AddFloat32(append([]int{n}, dims[1:]...)...)
+				if err != nil {
+					return nil, err
+				}
+				parts[i] = append(parts[i], part)
+			}
+		}
+		for i, dims := range shapes[len(Channels):] { // the dense layers', whole
+			mask, err := in.AddFloat32(dims...)
+			if err != nil {
+				return nil, err
+			}
+			parts[len(Channels)+i] = [][]float32{mask}
+		}
+		t.Model.fillDropoutMasks(t.Options.Seed, step, parts)
 	}
-	return inputs
-}
-
-// imagesOf copies images [lo, lo+n) of a [b, …] tensor.
-func imagesOf(t *tensors.Tensor, lo, n int) *tensors.Tensor {
-	dims := slices.Clone(t.Shape().Dimensions)
-	per := t.Shape().Size() / dims[0]
-	dims[0] = n
-	var part []float32
-	tensors.MustConstFlatData(t, func(flat []float32) { part = slices.Clone(flat[lo*per : (lo+n)*per]) })
-	return tensors.FromFlatDataAndDimensions(part, dims...)
+	for s, f := range first {
+		fillConv1Patches(f.pixels, sizes[s], f.patches, f.patchesT)
+	}
+	return in.Values(), nil
 }
 
 // NLLLoss is the mean negative log-likelihood of labels [b] under logProbs [b, classes].
@@ -217,7 +228,11 @@ func (t *Trainer) predictGraph(_ *model.Scope, images *Node) *Node {
 // Step runs SGD step number step of the run (counted from 0; it chooses the dropout masks) on
 // the batch and returns its loss.
 func (t *Trainer) Step(pixels []float32, labels []int32, step uint64) (float64, error) {
-	outs, err := t.train.Call(t.stepInputs(pixels, labels, step)...)
+	inputs, err := t.stepInputs(pixels, labels, step)
+	if err != nil {
+		return 0, fmt.Errorf("cnn train step: %w", err)
+	}
+	outs, err := t.train.Call(inputs...)
 	if err != nil {
 		return 0, fmt.Errorf("cnn train step: %w", err)
 	}
