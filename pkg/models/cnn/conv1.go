@@ -148,4 +148,3 @@ func fillPatchesTransposed(pixels []float32, b int, patchesT []float32) {
 		}
 	}
 }
-
