@@ -80,9 +80,10 @@ func TestHygieneProblemsFindsEachKind(t *testing.T) {
 	  {"output_type":"error","ename":"ERROR","evalue":"undefined: fail","traceback":[]}]},
 	 {"cell_type":"code","source":"%%%%\nlater()","execution_count":null,"outputs":[]},
 	 {"cell_type":"code","source":"%%%%\nold()","execution_count":3,"outputs":[
-	  {"output_type":"display_data","data":{"text/html":"<div><svg width=\"10\"></svg></div>"}}]}]}`, big)
+	  {"output_type":"display_data","data":{"text/html":"<div><svg width=\"10\"></svg></div>"}},
+	  {"output_type":"display_data","data":{"text/markdown":"`+"```go\\nfunc f() {}\\n```"+`"}}]}]}`, big)
 	problems := strings.Join(hygieneProblems([]byte(doc)), "\n")
-	for _, want := range []string{"/home/ana/dllessons/data.npz:", "larger than 1 MB", "error output", "not executed", "0 figures stored, want 1", "figure inside text/html"} {
+	for _, want := range []string{"/home/ana/dllessons/data.npz:", "larger than 1 MB", "error output", "not executed", "0 figures stored, want 1", "figure inside text/html", "text/markdown alone"} {
 		if !strings.Contains(problems, want) {
 			t.Errorf("problems do not mention %q:\n%s", want, problems)
 		}
@@ -90,6 +91,7 @@ func TestHygieneProblemsFindsEachKind(t *testing.T) {
 
 	clean := fmt.Sprintf(`{"metadata":{"dllessons":{"figures":1}},"cells":[{"cell_type":"code","source":"%%%%\nshow()","execution_count":1,"outputs":[
 	  {"output_type":"display_data","data":{"image/png":%q,"image/svg+xml":"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1px\"></svg>","text/plain":"Figure: f"}},
+	  {"output_type":"display_data","data":{"text/markdown":"**f**","text/plain":"f"}},
 	  {"output_type":"stream","name":"stdout","text":"see https://example.com/home/ and a/tmp/b\n"}]}]}`, onePixelPNG)
 	if p := hygieneProblems([]byte(clean)); len(p) > 0 {
 		t.Errorf("a clean notebook was reported: %q", p)
@@ -115,6 +117,7 @@ func hygieneProblems(data []byte) []string {
 	} else if got := nb.Figures(); got != want {
 		problems = append(problems, fmt.Sprintf("%d figures stored, want %d (dllessons.figures in its metadata)", got, want))
 	}
+	problems = append(problems, untrustedBlanks(nb)...)
 	var raw struct {
 		Cells []struct {
 			Outputs []json.RawMessage `json:"outputs"`
@@ -131,6 +134,24 @@ func hygieneProblems(data []byte) []string {
 			}
 			if m := machinePath.FindSubmatch(decodedText(output)); m != nil {
 				problems = append(problems, fmt.Sprintf("%s: absolute path of the machine that ran it: %.80s", where, m[1]))
+			}
+		}
+	}
+	return problems
+}
+
+// untrustedBlanks lists the outputs classic Notebook would show empty in a stored lesson: it
+// drops Markdown from a notebook it does not trust and shows the bundle's next kind it can
+// sanitise, so a Markdown output needs its plain text (or HTML) beside it.
+func untrustedBlanks(nb *notebooks.Notebook) []string {
+	var problems []string
+	for i, cell := range nb.Cells {
+		for j, o := range cell.Outputs {
+			_, md := o.Data["text/markdown"]
+			_, plain := o.Data["text/plain"]
+			_, html := o.Data["text/html"]
+			if md && !plain && !html {
+				problems = append(problems, fmt.Sprintf("cell %d, output %d: text/markdown alone (classic Notebook shows it empty until the notebook is trusted; send text/plain beside it)", i+1, j+1))
 			}
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // ModulePath is the module whose files are shown.
@@ -36,6 +37,11 @@ func (s Snippet) Caption() string {
 // nbconvert's HTML and code hosts all highlight, in trusted and untrusted notebooks alike.
 func (s Snippet) Markdown() string {
 	return fmt.Sprintf("`%s`\n\n```go\n%s\n```\n", s.Caption(), s.Code)
+}
+
+// Text renders the snippet as plain text: its caption, a blank line and the code.
+func (s Snippet) Text() string {
+	return fmt.Sprintf("%s\n\n%s\n", s.Caption(), s.Code)
 }
 
 // Find returns the declaration called name in the package directory pkgDir (relative to the
@@ -208,30 +214,55 @@ func isModuleRoot(dir string) bool {
 // Show displays the named declarations of pkgDir one after the other: as Markdown in a
 // notebook, as text elsewhere. A name that cannot be found is shown as one clear line.
 func Show(pkgDir string, names ...string) {
-	var b strings.Builder
+	var shown []Snippet
 	for _, name := range names {
 		s, err := Find(pkgDir, name)
 		if err != nil {
 			fmt.Println(err)
 			continue
 		}
-		b.WriteString(s.Markdown())
+		shown = append(shown, s)
 	}
-	if b.Len() == 0 {
+	if len(shown) == 0 {
 		return
 	}
-	if gonbui.IsNotebook {
-		gonbui.DisplayMarkdown(b.String())
-		gonbui.Sync()
+	if !gonbui.IsNotebook {
+		fmt.Print(joined(shown, Snippet.Markdown))
 		return
 	}
-	fmt.Print(b.String())
+	display(showBundle(shown))
+}
+
+// showBundle is Show's output: Markdown (highlighted code), with the plain text beside it for
+// classic Notebook, which drops Markdown outputs of a notebook it does not trust (any notebook
+// opened as stored) and shows the next kind it knows.
+func showBundle(snippets []Snippet) map[protocol.MIMEType]any {
+	return map[protocol.MIMEType]any{
+		protocol.MIMETextMarkdown: joined(snippets, Snippet.Markdown),
+		protocol.MIMETextPlain:    joined(snippets, Snippet.Text),
+	}
+}
+
+func joined(snippets []Snippet, render func(Snippet) string) string {
+	var b strings.Builder
+	for i, s := range snippets {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(render(s))
+	}
+	return b.String()
+}
+
+func display(bundle map[protocol.MIMEType]any) {
+	gonbui.SendData(&protocol.DisplayData{Data: bundle})
+	gonbui.Sync()
 }
 
 // SideBySide displays two declarations next to each other (pkgA's nameA left, pkgB's nameB
 // right) so that they can be compared line by line. The two columns are an HTML table of plain
-// <pre> blocks inside the Markdown output: renderers do not parse Markdown inside HTML cells (so
-// these blocks are not highlighted), and tables, <pre> and <code> survive every sanitiser.
+// <pre> blocks (not highlighted): tables, <pre> and <code> survive every frontend's sanitiser of
+// untrusted HTML. The plain text of both, one after the other, is sent beside it.
 func SideBySide(pkgA, nameA, pkgB, nameB string) {
 	a, errA := Find(pkgA, nameA)
 	b, errB := Find(pkgB, nameB)
@@ -243,8 +274,14 @@ func SideBySide(pkgA, nameA, pkgB, nameB string) {
 		fmt.Print(a.Markdown(), b.Markdown())
 		return
 	}
-	gonbui.DisplayMarkdown(sideBySideHTML(a, b))
-	gonbui.Sync()
+	display(sideBySideBundle(a, b))
+}
+
+func sideBySideBundle(a, b Snippet) map[protocol.MIMEType]any {
+	return map[protocol.MIMEType]any{
+		protocol.MIMETextHTML:  sideBySideHTML(a, b),
+		protocol.MIMETextPlain: joined([]Snippet{a, b}, Snippet.Text),
+	}
 }
 
 func sideBySideHTML(snippets ...Snippet) string {

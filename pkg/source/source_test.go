@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 func TestFindFunctionMethodAndType(t *testing.T) {
@@ -145,6 +147,26 @@ func TestSideBySideEscapesCode(t *testing.T) {
 	got := sideBySideHTML(a, a)
 	if strings.Count(got, "<td") != 2 || !strings.Contains(got, "a &lt; b &amp;&amp; b &gt; 0") || !strings.Contains(got, "pkg/x/a.go · func Less") {
 		t.Errorf("side by side: %s", got)
+	}
+}
+
+// Classic Notebook drops Markdown (and would drop any kind it cannot sanitise) from a notebook
+// it does not trust, and shows the next kind of the same output: each display carries the plain
+// text of its code too, so a stored lesson never shows an empty output there.
+func TestDisplaysCarryThePlainTextOfTheirCode(t *testing.T) {
+	a := Snippet{File: "pkg/x/a.go", Name: "A", Kind: "func", Code: "func A() {}"}
+	b := Snippet{File: "pkg/x/b.go", Name: "B", Kind: "func", Code: "func B() {}"}
+	want := "pkg/x/a.go · func A\n\nfunc A() {}\n\npkg/x/b.go · func B\n\nfunc B() {}\n"
+	show := showBundle([]Snippet{a, b})
+	if show[protocol.MIMETextPlain] != want {
+		t.Errorf("Show's plain text: %q, want %q", show[protocol.MIMETextPlain], want)
+	}
+	if md, _ := show[protocol.MIMETextMarkdown].(string); !strings.Contains(md, "```go\nfunc A() {}\n```") || !strings.Contains(md, "```go\nfunc B() {}\n```") {
+		t.Errorf("Show's Markdown: %q", md)
+	}
+	side := sideBySideBundle(a, b)
+	if side[protocol.MIMETextPlain] != want || side[protocol.MIMETextHTML] != sideBySideHTML(a, b) {
+		t.Errorf("SideBySide's bundle: %q", side)
 	}
 }
 
