@@ -261,8 +261,10 @@ func display(bundle map[protocol.MIMEType]any) {
 
 // SideBySide displays two declarations next to each other (pkgA's nameA left, pkgB's nameB
 // right) so that they can be compared line by line. The two columns are an HTML table of plain
-// <pre> blocks (not highlighted): tables, <pre> and <code> survive every frontend's sanitiser of
-// untrusted HTML. The plain text of both, one after the other, is sent beside it.
+// <pre> blocks inside the Markdown output: renderers do not parse Markdown inside HTML cells (so
+// these blocks are not highlighted). The plain text of both, one after the other, is sent beside
+// it for classic Notebook as stored: sent as HTML, its sanitiser would strip the table's styles and
+// right-align and wrap the code.
 func SideBySide(pkgA, nameA, pkgB, nameB string) {
 	a, errA := Find(pkgA, nameA)
 	b, errB := Find(pkgB, nameB)
@@ -279,8 +281,8 @@ func SideBySide(pkgA, nameA, pkgB, nameB string) {
 
 func sideBySideBundle(a, b Snippet) map[protocol.MIMEType]any {
 	return map[protocol.MIMEType]any{
-		protocol.MIMETextHTML:  sideBySideHTML(a, b),
-		protocol.MIMETextPlain: joined([]Snippet{a, b}, Snippet.Text),
+		protocol.MIMETextMarkdown: sideBySideHTML(a, b),
+		protocol.MIMETextPlain:    joined([]Snippet{a, b}, Snippet.Text),
 	}
 }
 

@@ -165,7 +165,7 @@ func TestDisplaysCarryThePlainTextOfTheirCode(t *testing.T) {
 		t.Errorf("Show's Markdown: %q", md)
 	}
 	side := sideBySideBundle(a, b)
-	if side[protocol.MIMETextPlain] != want || side[protocol.MIMETextHTML] != sideBySideHTML(a, b) {
+	if side[protocol.MIMETextPlain] != want || side[protocol.MIMETextMarkdown] != sideBySideHTML(a, b) {
 		t.Errorf("SideBySide's bundle: %q", side)
 	}
 }
