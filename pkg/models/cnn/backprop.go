@@ -21,7 +21,8 @@ import (
 // view's gradient is padded back separately. Here each layer's gradient is written directly:
 // matmuls whose operands are already in the layout the backend's kernel wants, the input
 // gradient of a convolution as one product with the kernel and a gather per tap
-// (inputGradient), pooling and ReLU as a single Where. TestManualGradientsMatchAutodiff checks it against graph.Gradient.
+// (inputGradient), pooling and ReLU as a single Where. TestManualGradientsMatchAutodiff checks
+// it against graph.Gradient.
 
 // trainShards is how many independent parts the train step splits a batch into. The Go backend
 // runs each element-wise operation, gather and reduction on one core, but runs independent
