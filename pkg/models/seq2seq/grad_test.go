@@ -11,9 +11,9 @@ import (
 	"github.com/dllessons/dllessons/pkg/datasets"
 )
 
-// TestRecordedLSTMWeightGradientsMatchAutodiff compares, for both models, every parameter's
-// gradient computed with the recorded-gates path against plain autodiff.
-func TestRecordedLSTMWeightGradientsMatchAutodiff(t *testing.T) {
+// TestRecordedWeightGradientsMatchAutodiff compares, for both models, every parameter's
+// gradient computed with the recorders (LSTM gates, per-position products) against plain autodiff.
+func TestRecordedWeightGradientsMatchAutodiff(t *testing.T) {
 	data := tinyP2G(t)
 	b := data.Batch(data.Train, datasets.Range(data.Train.Len()), 8, 0, 0)
 	for _, attention := range []bool{false, true} {
@@ -25,7 +25,7 @@ func TestRecordedLSTMWeightGradientsMatchAutodiff(t *testing.T) {
 		exec, err := model.NewExec(backend.MustDefault(), m.Store, func(_ *model.Scope, in []*Node) []*Node {
 			w := m.weights(in[0].Graph())
 			plain := &forwardCtx{m: m, w: w}
-			recorded := &forwardCtx{m: m, w: w, encGates: &gateRecorder{}, decGates: &gateRecorder{}}
+			recorded := &forwardCtx{m: m, w: w, encGates: &gateRecorder{}, decGates: &gateRecorder{}, dense: denseRecorder{}}
 			_, want := plain.lossAndGradients(in[0], in[1], in[2], in[3])
 			_, got := recorded.lossAndGradients(in[0], in[1], in[2], in[3])
 			var out []*Node

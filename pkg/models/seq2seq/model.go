@@ -153,14 +153,11 @@ func (m *Model) weights(g *Graph) weights {
 	for _, v := range m.Trainable {
 		w[v.Name()] = v.ValueGraph(g)
 	}
-	// Each LSTM step does one product [x_t; h]·W with the input and recurrent matrices stacked
-	// and transposed to [out, in] once per graph: half the per-step products, and the Go
-	// backend then yields every step's weight gradient in that layout; only their sum is
-	// transposed back.
-	w["enc_b"] = Add(w["enc_b_ih"], w["enc_b_hh"])
-	w["dec_b"] = Add(w["dec_b_ih"], w["dec_b_hh"])
-	w["enc_w_T"] = TransposeAllAxes(Concatenate([]*Node{w["enc_w_ih"], w["enc_w_hh"]}, 1), 0, 2, 1) // [2, 4h, H+h]
-	w["dec_w_T"] = Transpose(Concatenate([]*Node{w["dec_w_ih"], w["dec_w_hh"]}, 0), 0, 1)           // [4H, 2H]
+	// Only the sums of PyTorch's two biases act. An LSTM step adds the input's product
+	// x_t·W_ih, which does not depend on the previous step and is made off the recurrence's
+	// critical path, to the recurrent product h·W_hh.
+	w["enc_b"] = InsertAxes(Add(w["enc_b_ih"], w["enc_b_hh"]), 1) // [2, 1, 4h]
+	w["dec_b"] = InsertAxes(Add(w["dec_b_ih"], w["dec_b_hh"]), 0) // [1, 4H]
 	return w
 }
 
@@ -169,8 +166,10 @@ type forwardCtx struct {
 	m        *Model
 	w        weights
 	training bool // dropout on
-	// encGates and decGates, when set, record the LSTMs' gate gradients (seq2seq_grad.go).
+	// encGates, decGates and dense, when set, record the gradients that form the LSTMs' and
+	// the per-position products' weight gradients (grad.go).
 	encGates, decGates *gateRecorder
+	dense              denseRecorder
 }
 
 func (f *forwardCtx) dropout(x *Node) *Node {
@@ -205,8 +204,7 @@ func lstmCell(gates, c *Node) (hNew, cNew *Node) {
 
 // decoderCell advances the decoder LSTM by one character embedding x [b, H].
 func (f *forwardCtx) decoderCell(x, h, c *Node) (hNew, cNew *Node) {
-	gates := addBias(f.decGates.gates("bi,ki->bk", Concatenate([]*Node{x, h}, -1), f.w["dec_w_T"]), f.w["dec_b"])
-	return lstmCell(gates, c)
+	return lstmCell(f.decGates.gates("bi,ik->bk", x, h, f.w["dec_w_ih"], f.w["dec_w_hh"], f.w["dec_b"]), c)
 }
 
 // encoded is the encoder's result for a batch.
@@ -234,16 +232,15 @@ func (f *forwardCtx) encode(src, srcLen *Node) encoded {
 	for t := range s {
 		x[t] = f.dropout(embed(f.w["src_emb"], column(src, t)))
 	}
-	bias := InsertAxes(f.w["enc_b"], 1) // [2, 1, 4h]
 	h := Zeros(g, shapeF32(2, b, half))
 	c := Zeros(g, shapeF32(2, b, half))
 	outsFwd, outsBwd := make([]*Node, s), make([]*Node, s)
 	// Step t advances the forward direction at position t and the backward one at S-1-t.
 	for t := range s {
 		back := s - 1 - t
-		in := Concatenate([]*Node{Stack([]*Node{x[t], x[back]}, 0), h}, -1)         // [2, b, H+h]
-		gates := Add(f.encGates.gates("dbi,dki->dbk", in, f.w["enc_w_T"]), bias)    // [2, b, 4h]
-		m := InsertAxes(Stack([]*Node{column(mask, t), column(mask, back)}, 0), -1) // [2, b, 1]
+		in := Stack([]*Node{x[t], x[back]}, 0)                                                           // [2, b, H]
+		gates := f.encGates.gates("dbi,dik->dbk", in, h, f.w["enc_w_ih"], f.w["enc_w_hh"], f.w["enc_b"]) // [2, b, 4h]
+		m := InsertAxes(Stack([]*Node{column(mask, t), column(mask, back)}, 0), -1)                      // [2, b, 1]
 		hNew, cNew := lstmCell(gates, c)
 		h = Add(h, Mul(m, Sub(hNew, h)))
 		c = Add(c, Mul(m, Sub(cNew, c)))
@@ -257,7 +254,7 @@ func (f *forwardCtx) encode(src, srcLen *Node) encoded {
 	enc.h0 = concatDirections(h)
 	enc.c0 = concatDirections(c)
 	if f.m.Config.Attention {
-		enc.proj = Einsum("bsh,hk->bsk", enc.outputs, f.w["att_w_h"])
+		enc.proj = f.dense.product(f.w, "att_w_h", enc.outputs, false)
 	}
 	return enc
 }
@@ -278,12 +275,12 @@ func shapeF32(dims ...int) shapes.Shape { return shapes.Make(dtypes.Float32, dim
 // from the current state s_t (Bahdanau uses s_{t-1}), and Luong's output layer. It returns
 // tanh(W_out [c_t; s_t] + b_out) [b, T, H] and the weights α [b, T, S].
 func (f *forwardCtx) attend(enc encoded, dec *Node) (out, alpha *Node) {
-	query := Einsum("bth,hk->btk", dec, f.w["att_w_s"]) // [b, T, H]
+	query := f.dense.product(f.w, "att_w_s", dec, false) // [b, T, H]
 	scores := attentionScores(enc.proj, query, f.w["att_v"])
 	notReal := MulScalar(OneMinus(InsertAxes(enc.mask, 1)), -1e9) // [b, 1, S]
 	alpha = Softmax(Add(scores, notReal), -1)
 	ctx := Einsum("bts,bsh->bth", alpha, enc.outputs) // [b, T, H]
-	out = Tanh(addBias(Einsum("btk,kh->bth", Concatenate([]*Node{ctx, dec}, -1), f.w["att_w_out"]), f.w["att_b_out"]))
+	out = Tanh(addBias(f.dense.product(f.w, "att_w_out", Concatenate([]*Node{ctx, dec}, -1), false), f.w["att_b_out"]))
 	return out, alpha
 }
 
@@ -293,15 +290,15 @@ func (f *forwardCtx) attend(enc encoded, dec *Node) (out, alpha *Node) {
 // into independent halves. vᵀe is a multiply-and-sum, whose gradient is a broadcast rather
 // than a transpose of the energies.
 func attentionScores(proj, query, v *Node) *Node {
-	b := proj.Shape().Dim(0)
+	b, s, t := proj.Shape().Dim(0), proj.Shape().Dim(1), query.Shape().Dim(1)
 	parts := 1
 	if b >= 16 && b%2 == 0 {
 		parts = 2
 	}
 	scores := make([]*Node, parts)
 	for i := range parts {
-		rows := AxisRange(i*b/parts, (i+1)*b/parts)
-		e := Tanh(Add(InsertAxes(SliceAxis(proj, 0, rows), 1), InsertAxes(SliceAxis(query, 0, rows), 2)))
+		rows := [2]int{i * b / parts, (i + 1) * b / parts}
+		e := Tanh(Add(energyRows(query, rows, t, s, true), energyRows(proj, rows, t, s, false)))
 		scores[i] = ReduceSum(Mul(e, Reshape(v, 1, 1, 1, -1)), -1)
 	}
 	if parts == 1 {
@@ -310,9 +307,30 @@ func attentionScores(proj, query, v *Node) *Node {
 	return Concatenate(scores, 0)
 }
 
+// energyRows returns the [hi-lo, T, S, H] operand of the energies for batch rows [lo, hi):
+// query [b, T, H] repeated over the S source positions, or proj [b, S, H] repeated over the T
+// target positions, as one Gather of whole rows. The Go backend adds a broadcast operand
+// element by element through an index iterator, and a gathered one with its vector kernel.
+func energyRows(x *Node, rows [2]int, t, s int, isQuery bool) *Node {
+	idx := make([]int32, 0, (rows[1]-rows[0])*t*s)
+	for r := rows[0]; r < rows[1]; r++ {
+		for i := range t {
+			for j := range s {
+				if isQuery {
+					idx = append(idx, int32(r*t+i))
+				} else {
+					idx = append(idx, int32(r*s+j))
+				}
+			}
+		}
+	}
+	indices := Const(x.Graph(), tensors.FromFlatDataAndDimensions(idx, rows[1]-rows[0], t, s, 1))
+	return Gather(Reshape(x, -1, x.Shape().Dim(2)), indices)
+}
+
 // logits maps decoder features [b, T, H] to characters [b, T, V] with the tied embedding.
 func (f *forwardCtx) logits(features *Node) *Node {
-	return addBias(Einsum("bth,vh->btv", f.dropout(features), f.w["tgt_emb"]), f.w["gen_b"])
+	return addBias(f.dense.product(f.w, "tgt_emb", f.dropout(features), true), f.w["gen_b"])
 }
 
 // teacherForced runs the decoder on the gold previous characters tgtIn [b, T] and returns the

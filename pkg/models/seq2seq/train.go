@@ -179,7 +179,7 @@ func (t *Trainer) createStateVariables() error {
 // trainStepGraph: one Adam step on src [b,S], srcLen [b], tgtIn, tgtOut [b,T]; returns the loss.
 func (t *Trainer) trainStepGraph(_ *model.Scope, in []*Node) []*Node {
 	g := in[0].Graph()
-	f := &forwardCtx{m: t.Model, w: t.Model.weights(g), training: true, encGates: &gateRecorder{}, decGates: &gateRecorder{}}
+	f := &forwardCtx{m: t.Model, w: t.Model.weights(g), training: true, encGates: &gateRecorder{}, decGates: &gateRecorder{}, dense: denseRecorder{}}
 	loss, grads := f.lossAndGradients(in[0], in[1], in[2], in[3])
 	params := make([]*Node, len(t.Model.Trainable))
 	for i, v := range t.Model.Trainable {
@@ -203,8 +203,8 @@ func (t *Trainer) trainStepGraph(_ *model.Scope, in []*Node) []*Node {
 }
 
 // lossAndGradients returns the masked cross-entropy and its gradient for every trainable
-// variable, in Model.Trainable's order. With gate recorders set, the LSTM matrices' gradients
-// come from them (seq2seq_grad.go) rather than from autodiff.
+// variable, in Model.Trainable's order. With the recorders set, the LSTM matrices' and the
+// per-position products' weight gradients come from them (grad.go) rather than from autodiff.
 func (f *forwardCtx) lossAndGradients(src, srcLen, tgtIn, tgtOut *Node) (*Node, []*Node) {
 	loss := maskedCrossEntropy(f.teacherForced(f.encode(src, srcLen), tgtIn), tgtOut)
 	params := make([]*Node, len(f.m.Trainable))
@@ -217,6 +217,14 @@ func (f *forwardCtx) lossAndGradients(src, srcLen, tgtIn, tgtOut *Node) (*Node, 
 		for i, v := range f.m.Trainable {
 			if grad, ok := manual[v.Name()]; ok {
 				grads[i] = grad
+			}
+		}
+	}
+	// Autodiff still gives the tied embedding its lookups' gradient; the rest is recorded.
+	for name, manual := range f.dense.weightGrads() {
+		for i, v := range f.m.Trainable {
+			if v.Name() == name {
+				grads[i] = Add(grads[i], manual)
 			}
 		}
 	}
