@@ -318,14 +318,20 @@ func (m *Model) blockBackward(c *blockCache, grads []*Node, needInput bool, name
 // kernel) made a matrix twice as large as Y, which the product's kernel then packed whole: at
 // batch 64, 85 MB for the second block alone. A zero row appended to grad gives Y a zero row
 // (0 · W = 0) for the taps that fall outside the image.
+//
+// grad's rows are first put in natural order (one gather of whole rows), so that each tap's
+// gather walks Y in one sequential pass. From pooling order it jumped between the four
+// quadrants of a Y too large for the caches: at batch 64, 3.2 ms per tap gather of block 2
+// against 0.67 ms, a fifth of the step's work (docs/performance.md, session 17).
 func inputGradient(grad, kernel *Node, inShape []int) *Node {
 	g := grad.Graph()
 	b, h, w, cin := inShape[0], inShape[1], inShape[2], inShape[3]
 	p, cout := grad.Shape().Dimensions[0], grad.Shape().Dimensions[1]
-	rows := Concatenate([]*Node{grad, Zeros(g, shapesMake(grad.DType(), 1, cout))}, 0)
+	natural := Gather(grad, Const(g, tensors.FromFlatDataAndDimensions(reorderRows(b, h, w, poolOrder, naturalOrder), p, 1)))
+	rows := Concatenate([]*Node{natural, Zeros(g, shapesMake(grad.DType(), 1, cout))}, 0)
 	y := Reshape(Dot(rows, kernel).Product(), (p+1)*9, cin) // row r·9 + t: tap t of pixel r
 	var sum *Node
-	for _, idx := range col2imRows(b, h, w, poolOrder) {
+	for _, idx := range col2imRows(b, h, w, naturalOrder) {
 		part := Gather(y, Const(g, tensors.FromFlatDataAndDimensions(idx, p, 1)))
 		if sum == nil {
 			sum = part
@@ -334,6 +340,19 @@ func inputGradient(grad, kernel *Node, inShape []int) *Node {
 		}
 	}
 	return Reshape(sum, b, h, w, cin)
+}
+
+// reorderRows lists, for every pixel of a [b, h, w] grid in order dst, its row in order src.
+func reorderRows(b, h, w int, src, dst pixelOrder) []int32 {
+	rows := make([]int32, b*h*w)
+	for img := range b {
+		for y := range h {
+			for x := range w {
+				rows[dst(b, h, w, img, y, x)] = int32(src(b, h, w, img, y, x))
+			}
+		}
+	}
+	return rows
 }
 
 // col2imRows lists, for each of the 9 taps t of a 3×3 kernel and every input pixel i of a
