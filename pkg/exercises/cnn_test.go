@@ -34,7 +34,7 @@ func TestCNNReferencesAgreeWithTheModel(t *testing.T) {
 			}
 		}
 	}
-	exec, err := NewExec(backend.MustDefault(), func(x *Node) *Node { return cnn.Im2Col3x3(x, 0) })
+	exec, err := NewExec(backend.MustDefault(), func(x *Node) *Node { return cnn.Im2Col3x3(x) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -238,7 +238,7 @@ func (m *Model) blockForward(i int, xs []*Node, in stepInput) (*blockCache, []*N
 			rows, b, h, w := mapRows(xs[s])
 			// Made in the weight gradient's groups of pixels at once: the backend copies a
 			// value that has other uses on every Reshape, and the patches have two.
-			sc.patches = Reshape(im2col3x3Rows(rows, b, h, w, 0, naturalOrder, poolOrder), weightGroups(b, h, w), -1, 9*sc.inShape[3])
+			sc.patches = Reshape(im2col3x3Rows(rows, b, h, w, naturalOrder, poolOrder), weightGroups(b, h, w), -1, 9*sc.inShape[3])
 		}
 		cin := sc.inShape[3]
 		ys[s] = patchProduct(sc.patches, Reshape(kernel, cout, 9*cin))

@@ -106,8 +106,7 @@ func norm(a []float32) float64 {
 	return math.Sqrt(s)
 }
 
-// TestIm2ColConvolutionMatchesDirectSum checks the im2col convolution (and its flipped taps)
-// against the definition: y[n,i,j,o] = Σ x[n,i+ky−1,j+kx−1,c]·k[o,ky,kx,c], zero outside.
+// TestIm2ColConvolutionMatchesDirectSum checks the im2col convolution against the definition: y[n,i,j,o] = Σ x[n,i+ky−1,j+kx−1,c]·k[o,ky,kx,c], zero outside.
 func TestIm2ColConvolutionMatchesDirectSum(t *testing.T) {
 	const b, h, w, cin, cout = 2, 4, 5, 3, 2
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -118,38 +117,35 @@ func TestIm2ColConvolutionMatchesDirectSum(t *testing.T) {
 	for i := range k {
 		k[i] = rng.Float32() - 0.5
 	}
-	for _, flip := range []int{0, 1} {
-		exec, err := NewExec(backend.MustDefault(), func(x, k *Node) *Node {
-			return matmulTransposed(Im2Col3x3(x, flip), Reshape(k, cout, 9*cin))
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		outs, err := exec.Exec(tensors.FromFlatDataAndDimensions(x, b, h, w, cin), tensors.FromFlatDataAndDimensions(k, cout, 3, 3, cin))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := tensors.MustCopyFlatData[float32](outs[0])
-		for n := range b {
-			for i := range h {
-				for j := range w {
-					for o := range cout {
-						var want float64
-						for ky := range 3 {
-							for kx := range 3 {
-								oy, ox := ky+flip*(2-2*ky), kx+flip*(2-2*kx) // flip reads (2−ky, 2−kx)
-								y, z := i+oy-1, j+ox-1
-								if y < 0 || y >= h || z < 0 || z >= w {
-									continue
-								}
-								for c := range cin {
-									want += float64(x[((n*h+y)*w+z)*cin+c]) * float64(k[((o*3+ky)*3+kx)*cin+c])
-								}
+	exec, err := NewExec(backend.MustDefault(), func(x, k *Node) *Node {
+		return matmulTransposed(Im2Col3x3(x), Reshape(k, cout, 9*cin))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, err := exec.Exec(tensors.FromFlatDataAndDimensions(x, b, h, w, cin), tensors.FromFlatDataAndDimensions(k, cout, 3, 3, cin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := tensors.MustCopyFlatData[float32](outs[0])
+	for n := range b {
+		for i := range h {
+			for j := range w {
+				for o := range cout {
+					var want float64
+					for ky := range 3 {
+						for kx := range 3 {
+							y, z := i+ky-1, j+kx-1
+							if y < 0 || y >= h || z < 0 || z >= w {
+								continue
+							}
+							for c := range cin {
+								want += float64(x[((n*h+y)*w+z)*cin+c]) * float64(k[((o*3+ky)*3+kx)*cin+c])
 							}
 						}
-						if g := got[((n*h+i)*w+j)*cout+o]; math.Abs(float64(g)-want) > 1e-5 {
-							t.Fatalf("flip %d: y[%d,%d,%d,%d] = %g, want %g", flip, n, i, j, o, g, want)
-						}
+					}
+					if g := got[((n*h+i)*w+j)*cout+o]; math.Abs(float64(g)-want) > 1e-5 {
+						t.Fatalf("y[%d,%d,%d,%d] = %g, want %g", n, i, j, o, g, want)
 					}
 				}
 			}

@@ -30,7 +30,7 @@ func firstConvGroups(b int) int { return weightGroups(b, ImageSize, ImageSize) }
 // [b, h, w, c] (the same numbers Conv1Patches makes on the host).
 func firstConvFromImages(images *Node) firstConvInput {
 	rows, b, h, w := mapRows(images)
-	patches := im2col3x3Rows(rows, b, h, w, 0, naturalOrder, poolOrder)
+	patches := im2col3x3Rows(rows, b, h, w, naturalOrder, poolOrder)
 	k := patches.Shape().Dimensions[1]
 	groups := firstConvGroups(b)
 	t := TransposeAllAxes(Reshape(patches, groups, -1, k), 0, 2, 1)

@@ -242,23 +242,21 @@ func (m *Model) conv3x3(scope string, x *Node) *Node {
 	b, h, w, cin := dims[0], dims[1], dims[2], dims[3]
 	kernel := m.variable(scope, "weights").ValueGraph(g) // [cout, 3, 3, cin]
 	cout := kernel.Shape().Dimensions[0]
-	patches := Im2Col3x3(x, 0)
+	patches := Im2Col3x3(x)
 	out := matmulTransposed(patches, Reshape(kernel, cout, 9*cin))
 	out = Add(out, ExpandAxes(m.variable(scope, "bias").ValueGraph(g), 0))
 	return Reshape(out, b, h, w, cout)
 }
 
 // Im2Col3x3 returns the [b·h·w, 9·c] matrix of 3×3 neighbourhoods of x [b, h, w, c] (zero
-// padded by one), tap (ky, kx) in row-major order, each tap's c channels contiguous. flip=0 gives
-// the forward convolution's patches; flip=1 reads tap (ky, kx) at offset (2−ky, 2−kx), the
-// neighbourhoods a transposed ("full") convolution needs to carry gradients back to the input.
+// padded by one), tap (ky, kx) in row-major order, each tap's c channels contiguous.
 //
 // It is one Gather of pixel rows from x as a [b·h·w, c] matrix with a row of zeros appended
 // for the taps outside the image: the Go backend's Gather copies whole rows, while slicing
 // nine shifted views copied element by element and took a quarter of a CNN train step.
-func Im2Col3x3(x *Node, flip int) *Node {
+func Im2Col3x3(x *Node) *Node {
 	rows, b, h, w := mapRows(x)
-	return im2col3x3Rows(rows, b, h, w, flip, naturalOrder, naturalOrder)
+	return im2col3x3Rows(rows, b, h, w, naturalOrder, naturalOrder)
 }
 
 // pixelOrder numbers the pixels of a [b, h, w] grid: the row of pixel (img, y, x) in a
@@ -278,7 +276,7 @@ func poolOrder(b, h, w, img, y, x int) int {
 // the tap reads from a source matrix whose rows are in order src, or b·h·w (the zero row) where
 // the tap falls in the padding; the output's rows (the pixels whose neighbourhoods they hold)
 // are in order dst.
-func im2colRowsOrdered(b, h, w, flip int, src, dst pixelOrder) []int32 {
+func im2colRowsOrdered(b, h, w int, src, dst pixelOrder) []int32 {
 	rows := make([]int32, b*h*w*9)
 	zero := int32(b * h * w)
 	for img := range b {
@@ -286,9 +284,7 @@ func im2colRowsOrdered(b, h, w, flip int, src, dst pixelOrder) []int32 {
 			for x := range w {
 				out := rows[dst(b, h, w, img, y, x)*9:]
 				for tap := range 9 {
-					ky, kx := tap/3, tap%3
-					oy, ox := ky+flip*(2-2*ky), kx+flip*(2-2*kx)
-					sy, sx := y+oy-1, x+ox-1
+					sy, sx := y+tap/3-1, x+tap%3-1
 					if sy < 0 || sy >= h || sx < 0 || sx >= w {
 						out[tap] = zero
 					} else {
@@ -305,11 +301,11 @@ func im2colRowsOrdered(b, h, w, flip int, src, dst pixelOrder) []int32 {
 // matrix in order src, with the patches' rows in order dst. It takes the matrix, not a
 // [b, h, w, c] map, because the Go backend copies a value that has other uses whole on every
 // Reshape: the backward pass hands its [pixels, c] gradients over as they are.
-func im2col3x3Rows(pixels *Node, b, h, w, flip int, src, dst pixelOrder) *Node {
+func im2col3x3Rows(pixels *Node, b, h, w int, src, dst pixelOrder) *Node {
 	g := pixels.Graph()
 	c := pixels.Shape().Dimensions[1]
 	rows := Concatenate([]*Node{pixels, Zeros(g, shapesMake(pixels.DType(), 1, c))}, 0)
-	idx := Const(g, tensors.FromFlatDataAndDimensions(im2colRowsOrdered(b, h, w, flip, src, dst), b*h*w*9, 1))
+	idx := Const(g, tensors.FromFlatDataAndDimensions(im2colRowsOrdered(b, h, w, src, dst), b*h*w*9, 1))
 	return Reshape(Gather(rows, idx), b*h*w, 9*c)
 }
 
