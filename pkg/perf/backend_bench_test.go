@@ -1,8 +1,8 @@
 package perf
 
-// Minimal reproductions of the two costs of GoMLX's Go backend that dominate the CNN's backward
-// pass (docs/performance.md), sized as the CNN's first convolution at batch 64: 147,456 pixels,
-// 32 output channels, 27 = 3·3·3 patch values.
+// Minimal reproductions of costs of GoMLX's Go backend that the models work around
+// (docs/performance.md): the CNN's, sized as its first convolution at batch 64 (147,456 pixels,
+// 32 output channels, 27 = 3·3·3 patch values), and the seq2seq step's.
 //
 //	GOEXPERIMENT=simd go test ./pkg/perf -run '^$' -bench Backend -benchtime 20x
 
@@ -69,4 +69,49 @@ func BenchmarkBackendTranspose(b *testing.B) {
 			benchGraph(b, func(x, _ *Node) *Node { return Transpose(x, 0, 1) }, x, randomTensor(1, 1))
 		})
 	}
+}
+
+// BenchmarkBackendWeightGradientLayout: Σ_n xᵀ v for x [1024, 192] and v [1024, 256] (a seq2seq
+// LSTM's stacked inputs and gate gradients). The contracted axis leads in both operands, a layout
+// the matmul kernels do not take, and the backend then transposes both operands ("autodiff"),
+// although v is already in a layout they take once x alone is transposed ("one-transpose", what
+// pkg/models/seq2seq does).
+func BenchmarkBackendWeightGradientLayout(b *testing.B) {
+	x, v := randomTensor(1024, 192), randomTensor(1024, 256)
+	b.Run("autodiff", func(b *testing.B) {
+		benchGraph(b, func(x, v *Node) *Node { return Einsum("ni,nk->ik", x, v) }, x, v)
+	})
+	b.Run("one-transpose", func(b *testing.B) {
+		benchGraph(b, func(x, v *Node) *Node { return Einsum("in,nk->ik", Transpose(x, 0, 1), v) }, x, v)
+	})
+}
+
+// BenchmarkBackendTwoSidedBroadcast: the attention energies' sum q[b, t] + k[b, s] over a
+// [32, 16, 16, 128] grid. With both operands broadcast ("broadcast") the backend adds through
+// its index iterator; with both gathered to the full shape first ("gathered", what
+// pkg/models/seq2seq does) it adds with its vector kernel.
+func BenchmarkBackendTwoSidedBroadcast(b *testing.B) {
+	const bs, t, h = 32, 16, 128
+	q, k := randomTensor(bs*t, h), randomTensor(bs*t, h)
+	qIdx, kIdx := make([]int32, 0, bs*t*t), make([]int32, 0, bs*t*t)
+	for r := range bs {
+		for i := range t {
+			for j := range t {
+				qIdx, kIdx = append(qIdx, int32(r*t+i)), append(kIdx, int32(r*t+j))
+			}
+		}
+	}
+	b.Run("broadcast", func(b *testing.B) {
+		benchGraph(b, func(q, k *Node) *Node {
+			return Add(Reshape(q, bs, t, 1, h), Reshape(k, bs, 1, t, h))
+		}, q, k)
+	})
+	b.Run("gathered", func(b *testing.B) {
+		benchGraph(b, func(q, k *Node) *Node {
+			g := q.Graph()
+			qi := Const(g, tensors.FromFlatDataAndDimensions(qIdx, bs, t, t, 1))
+			ki := Const(g, tensors.FromFlatDataAndDimensions(kIdx, bs, t, t, 1))
+			return Add(Gather(q, qi), Gather(k, ki))
+		}, q, k)
+	})
 }
