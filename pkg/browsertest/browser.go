@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -105,6 +106,7 @@ type Page struct {
 	MathErrors         int                 // formulas MathJax could not typeset
 	RawMath            []string            // TeX left as text in the rendered Markdown (first few)
 	UnrenderedMarkdown int                 // Markdown cells showing their source
+	OutputText         string              // the text a learner sees in the output areas
 	Screenshot         []byte              // full page, PNG
 	Duration           time.Duration       // from opening the page to this state
 }
@@ -215,7 +217,7 @@ func (s *Session) inspect(ctx, tab context.Context, rel, path, state string, sta
 	}
 	page := &Page{Path: path, Frontend: s.frontend, State: state, Notebook: nb, Trusted: got.Trusted,
 		RenderedFigures: got.Figures, MathTypeset: got.MathTypeset, MathErrors: got.MathErrors,
-		RawMath: got.RawMath, UnrenderedMarkdown: got.UnrenderedMarkdown}
+		RawMath: got.RawMath, UnrenderedMarkdown: got.UnrenderedMarkdown, OutputText: got.OutputText}
 	if page.Screenshot, err = s.screenshot(tab, rel); err != nil {
 		return nil, err
 	}
@@ -278,7 +280,8 @@ func (s *Session) screenshot(tab context.Context, rel string) ([]byte, error) {
 
 // Problems lists what is wrong with the page for a lesson that should show expectedFigures
 // figures: every problem of the notebook model (error outputs, hidden panics, cells not
-// executed), a rendered figure count other than expected, and math that was not typeset.
+// executed), a rendered figure count other than expected, math that was not typeset, and code
+// shown with pkg/source that the page does not show.
 func (p *Page) Problems(expectedFigures int) []string {
 	problems := p.Notebook.Problems()
 	if p.RenderedFigures != expectedFigures {
@@ -301,7 +304,36 @@ func (p *Page) Problems(expectedFigures int) []string {
 	if p.UnrenderedMarkdown > 0 {
 		problems = append(problems, fmt.Sprintf("%d Markdown cells show their source instead of the rendered text", p.UnrenderedMarkdown))
 	}
+	if hidden := p.hiddenCode(); len(hidden) > 0 {
+		problems = append(problems, fmt.Sprintf("%d code displays are in the notebook's outputs but not on the page (a frontend dropped their output kind): %q",
+			len(hidden), hidden[:min(len(hidden), 3)]))
+	}
 	return problems
+}
+
+// sourceCaption is the caption line of a pkg/source display (source.Snippet.Caption), in its
+// plain-text or Markdown form: "pkg/hopfield/energy.go · func Energy".
+var sourceCaption = regexp.MustCompile("(?m)^`?(pkg/[^\\s`]+\\.go · (?:func|method|type|var|const) [^\\s`]+)`?$")
+
+// hiddenCode lists the captions of pkg/source displays in the page's outputs whose text the
+// output areas do not show.
+func (p *Page) hiddenCode() []string {
+	shown := strings.Join(strings.Fields(p.OutputText), " ")
+	var hidden []string
+	seen := map[string]bool{}
+	for _, c := range p.Notebook.Cells {
+		for _, o := range c.Outputs {
+			for _, text := range o.Data {
+				for _, m := range sourceCaption.FindAllStringSubmatch(string(text), -1) {
+					if caption := m[1]; !seen[caption] && !strings.Contains(shown, caption) {
+						seen[caption] = true
+						hidden = append(hidden, caption)
+					}
+				}
+			}
+		}
+	}
+	return hidden
 }
 
 // ExpectedFigures reads how many figures the notebook shows when it has run: its metadata

@@ -57,8 +57,8 @@ func (f Frontend) impl() frontend {
 
 // jsCount is the part of the page inspection both frontends share: the figures a learner can
 // see in the output areas (an <img> that loaded with a size, or a laid-out <svg>; an SVG that
-// a sanitizer turned into text counts as nothing), and the state of the math in the rendered
-// Markdown. root is an expression for the notebook's element; outputs and markdown are CSS
+// a sanitizer turned into text counts as nothing), the state of the math in the rendered
+// Markdown, and the output areas' visible text. root is an expression for the notebook's element; outputs and markdown are CSS
 // selectors inside it.
 func jsCount(root, outputs, markdown string) string {
 	return fmt.Sprintf(`(() => {
@@ -82,6 +82,7 @@ func jsCount(root, outputs, markdown string) string {
 			mathTypeset: count('.MathJax, .MathJax_CHTML, .MathJax_SVG'),
 			mathErrors: count('.MathJax_Error, merror'),
 			rawMath: (prose.match(%[3]s) || []).slice(0, 5),
+			outputText: areas.map(a => a.innerText).join('\n'),
 		};
 	})()`, outputs, markdown, rawTeX, root)
 }
@@ -276,6 +277,7 @@ type pageState struct {
 	MathErrors         int      `json:"mathErrors"`
 	RawMath            []string `json:"rawMath"`
 	UnrenderedMarkdown int      `json:"unrenderedMarkdown"`
+	OutputText         string   `json:"outputText"`
 }
 
 // markdownMath finds math in Markdown sources once code is removed: $$…$$ or $…$.
