@@ -115,3 +115,46 @@ func BenchmarkBackendTwoSidedBroadcast(b *testing.B) {
 		}, q, k)
 	})
 }
+
+// BenchmarkBackendSkinnyProduct: the CNN's fc1 at batch 8, x [8, 4608] · Wᵀ for W [1024, 4608].
+// The backend chooses its kernel by the product's FLOPs alone: at 37.7 M this one gets the large
+// kernel, which packs all of W (19 MB) for 8 rows ("one"); the same product as 16 products of
+// [64, 4608] slabs of W, each under the 4 Mi-FLOP threshold of the small kernel, reads W once
+// ("split"). Each run uploads the same 19 MB of weights, as one tensor or as 16.
+func BenchmarkBackendSkinnyProduct(b *testing.B) {
+	const slabs = 16
+	x := randomTensor(8, 4608)
+	run := func(b *testing.B, fn func(in []*Node) *Node, weights ...*tensors.Tensor) {
+		exec, err := NewExec(backend.MustDefault(), fn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		inputs := []any{x}
+		for _, w := range weights {
+			inputs = append(inputs, w)
+		}
+		for b.Loop() {
+			out, err := exec.Exec(inputs...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			out[0].MustFinalizeAll()
+		}
+	}
+	b.Run("one", func(b *testing.B) {
+		run(b, func(in []*Node) *Node { return Einsum("bi,oi->bo", in[0], in[1]) }, randomTensor(1024, 4608))
+	})
+	b.Run("split", func(b *testing.B) {
+		slab := make([]*tensors.Tensor, slabs)
+		for i := range slab {
+			slab[i] = randomTensor(1024/slabs, 4608)
+		}
+		run(b, func(in []*Node) *Node {
+			outs := make([]*Node, slabs)
+			for i, w := range in[1:] {
+				outs[i] = Einsum("bi,oi->bo", in[0], w)
+			}
+			return Concatenate(outs, 1)
+		}, slab...)
+	})
+}
