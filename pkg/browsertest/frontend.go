@@ -58,8 +58,8 @@ func (f Frontend) impl() frontend {
 // jsCount is the part of the page inspection both frontends share: the figures a learner can
 // see in the output areas (an <img> that loaded with a size, or a laid-out <svg>; an SVG that
 // a sanitizer turned into text counts as nothing), the state of the math in the rendered
-// Markdown, and the output areas' visible text. root is an expression for the notebook's element; outputs and markdown are CSS
-// selectors inside it.
+// Markdown, and the output areas' visible text. root is an expression for the notebook's
+// element; outputs and markdown are CSS selectors inside it.
 func jsCount(root, outputs, markdown string) string {
 	return fmt.Sprintf(`(() => {
 		const visible = f => {

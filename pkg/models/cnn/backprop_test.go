@@ -106,7 +106,8 @@ func norm(a []float32) float64 {
 	return math.Sqrt(s)
 }
 
-// TestIm2ColConvolutionMatchesDirectSum checks the im2col convolution against the definition: y[n,i,j,o] = Σ x[n,i+ky−1,j+kx−1,c]·k[o,ky,kx,c], zero outside.
+// TestIm2ColConvolutionMatchesDirectSum checks the im2col convolution against the definition:
+// y[n,i,j,o] = Σ x[n,i+ky−1,j+kx−1,c]·k[o,ky,kx,c], zero outside.
 func TestIm2ColConvolutionMatchesDirectSum(t *testing.T) {
 	const b, h, w, cin, cout = 2, 4, 5, 3, 2
 	rng := rand.New(rand.NewPCG(3, 4))

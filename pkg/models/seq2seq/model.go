@@ -295,10 +295,11 @@ func attentionScores(proj, query, v *Node) *Node {
 	if b >= 16 && b%2 == 0 {
 		parts = 2
 	}
+	queryRows, projRows := Reshape(query, b*t, -1), Reshape(proj, b*s, -1) // copied once, not per half
 	scores := make([]*Node, parts)
 	for i := range parts {
 		rows := [2]int{i * b / parts, (i + 1) * b / parts}
-		e := Tanh(Add(energyRows(query, rows, t, s, true), energyRows(proj, rows, t, s, false)))
+		e := Tanh(Add(energyRows(queryRows, rows, t, s, true), energyRows(projRows, rows, t, s, false)))
 		scores[i] = ReduceSum(Mul(e, Reshape(v, 1, 1, 1, -1)), -1)
 	}
 	if parts == 1 {
@@ -308,8 +309,8 @@ func attentionScores(proj, query, v *Node) *Node {
 }
 
 // energyRows returns the [hi-lo, T, S, H] operand of the energies for batch rows [lo, hi):
-// query [b, T, H] repeated over the S source positions, or proj [b, S, H] repeated over the T
-// target positions, as one Gather of whole rows. The Go backend adds a broadcast operand
+// the query's rows [b·T, H] repeated over the S source positions, or proj's [b·S, H] repeated
+// over the T target positions, as one Gather of whole rows. The Go backend adds a broadcast operand
 // element by element through an index iterator, and a gathered one with its vector kernel.
 func energyRows(x *Node, rows [2]int, t, s int, isQuery bool) *Node {
 	idx := make([]int32, 0, (rows[1]-rows[0])*t*s)
@@ -325,7 +326,7 @@ func energyRows(x *Node, rows [2]int, t, s int, isQuery bool) *Node {
 		}
 	}
 	indices := Const(x.Graph(), tensors.FromFlatDataAndDimensions(idx, rows[1]-rows[0], t, s, 1))
-	return Gather(Reshape(x, -1, x.Shape().Dim(2)), indices)
+	return Gather(x, indices)
 }
 
 // logits maps decoder features [b, T, H] to characters [b, T, V] with the tied embedding.

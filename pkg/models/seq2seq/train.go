@@ -212,20 +212,18 @@ func (f *forwardCtx) lossAndGradients(src, srcLen, tgtIn, tgtOut *Node) (*Node, 
 		params[i] = f.w[v.Name()]
 	}
 	grads := Gradient(loss, params...)
+	var lstm map[string]*Node
 	if f.encGates != nil && f.decGates != nil {
-		manual := lstmWeightGrads(f.w, f.encGates, f.decGates)
-		for i, v := range f.m.Trainable {
-			if grad, ok := manual[v.Name()]; ok {
-				grads[i] = grad
-			}
-		}
+		lstm = lstmWeightGrads(f.w, f.encGates, f.decGates)
 	}
-	// Autodiff still gives the tied embedding its lookups' gradient; the rest is recorded.
-	for name, manual := range f.dense.weightGrads() {
-		for i, v := range f.m.Trainable {
-			if v.Name() == name {
-				grads[i] = Add(grads[i], manual)
-			}
+	dense := f.dense.weightGrads()
+	for i, v := range f.m.Trainable {
+		if grad, ok := lstm[v.Name()]; ok {
+			grads[i] = grad
+		}
+		// Autodiff still gives the tied embedding its lookups' gradient; the rest is recorded.
+		if grad, ok := dense[v.Name()]; ok {
+			grads[i] = Add(grads[i], grad)
 		}
 	}
 	return loss, grads
