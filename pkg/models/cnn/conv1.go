@@ -73,10 +73,16 @@ func fillConv1Patches(pixels []float32, b int, patches, patchesT []float32) {
 // three taps of one kernel row are three neighbouring pixels, 3·c consecutive numbers of the
 // image: one copy each, or zeros and the pixels inside where the kernel leaves the image.
 func fillPatchRows(pixels []float32, b int, patches []float32) {
+	fillPatchBlocks(pixels, b, patches, 0, 4*b)
+}
+
+// fillPatchBlocks writes the rows of pooling blocks [from, to) of fillPatchRows' patches (a
+// block is one window position of one image: its rows are contiguous).
+func fillPatchBlocks(pixels []float32, b int, patches []float32, from, to int) {
 	h, w, c := ImageSize, ImageSize, InChannels
 	k := 9 * c
-	r := 0
-	for q := range 4 * b { // pooling blocks: window position pos, image img
+	r := from * (h / 2) * (w / 2)
+	for q := from; q < to; q++ { // pooling blocks: window position pos, image img
 		pos, img := q/b, q%b
 		for py := range h / 2 {
 			for px := range w / 2 {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -220,10 +219,9 @@ func NLLLoss(logProbs, labels *Node) *Node {
 	return Neg(ReduceAllMean(ReduceSum(Mul(logProbs, oneHot), -1)))
 }
 
-// predictGraph returns the predicted class [b] int32 in evaluation mode.
-func (t *Trainer) predictGraph(_ *model.Scope, images *Node) *Node {
-	return ArgMax(t.Model.LogProbs(images, false), -1, dtypes.Int32)
-}
+// predictGraph returns the predicted class [b] int32 in evaluation mode of the images whose
+// first-convolution patches it takes (evalPatches).
+func (t *Trainer) predictGraph(_ *model.Scope, patches *Node) *Node { return t.evalPredictGraph(patches) }
 
 // Step runs SGD step number step of the run (counted from 0; it chooses the dropout masks) on
 // the batch and returns its loss.
@@ -251,7 +249,13 @@ func (t *Trainer) Predict(set *datasets.ImageSet) ([]int32, error) {
 		n := min(evalBatch, set.Len()-start)
 		clear(pixels)
 		set.FillBatch(seq(start, n), pixels, labels)
-		outs, err := t.eval.Call(tensors.FromFlatDataAndDimensions(pixels, evalBatch, s, s, datasets.ImageChannels))
+		in := trainer.NewHostInputs(t.backend)
+		patches, err := in.AddFloat32(conv1PatchesShape(evalBatch).Dimensions...)
+		if err != nil {
+			return nil, fmt.Errorf("cnn predict: %w", err)
+		}
+		evalPatches(pixels, evalBatch, patches)
+		outs, err := t.eval.Call(in.Values()...)
 		if err != nil {
 			return nil, fmt.Errorf("cnn predict: %w", err)
 		}
