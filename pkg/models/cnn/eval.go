@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
 
 	"github.com/dllessons/dllessons/pkg/models/internal/trainer"
@@ -56,12 +55,6 @@ func (m *Model) evalLogProbs(patches *Node) *Node {
 		x = Max(x, ZerosLike(x))
 	}
 	return LogSoftmax(x, -1)
-}
-
-// evalPredictGraph returns the predicted class [b] int32 of the images whose first-convolution
-// patches are given (evalPatches).
-func (t *Trainer) evalPredictGraph(patches *Node) *Node {
-	return ArgMax(t.Model.evalLogProbs(patches), -1, dtypes.Int32)
 }
 
 // evalPatches writes the first convolution's patches of b images (pixels [b, 48, 48, 3]) in

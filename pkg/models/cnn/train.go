@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -221,7 +222,9 @@ func NLLLoss(logProbs, labels *Node) *Node {
 
 // predictGraph returns the predicted class [b] int32 in evaluation mode of the images whose
 // first-convolution patches it takes (evalPatches).
-func (t *Trainer) predictGraph(_ *model.Scope, patches *Node) *Node { return t.evalPredictGraph(patches) }
+func (t *Trainer) predictGraph(_ *model.Scope, patches *Node) *Node {
+	return ArgMax(t.Model.evalLogProbs(patches), -1, dtypes.Int32)
+}
 
 // Step runs SGD step number step of the run (counted from 0; it chooses the dropout masks) on
 // the batch and returns its loss.
