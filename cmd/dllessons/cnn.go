@@ -116,6 +116,9 @@ func cnnTrain(args []string) error {
 		return err
 	}
 	fmt.Print(cnn.ResultsTable(results).String())
+	if line, ok := cnn.ScheduleTime(results); ok {
+		fmt.Println(line)
+	}
 	fmt.Println("results and figures in", store.Dir)
 	return nil
 }

@@ -291,6 +291,39 @@ func RunTimes(results []*Result) []string {
 	return lines
 }
 
+// ScheduleTime says how long the course's schedule took among results, by the records' own
+// times: the sweep's runs, then batch norm at the rate BatchNormRunFor picks from them, as
+// `dllessons cnn train --all` trains them one after another. ok is false when one is missing.
+func ScheduleTime(results []*Result) (line string, ok bool) {
+	byName := map[string]*Result{}
+	for _, r := range results {
+		byName[fmt.Sprintf("%s-lr%g", r.Model, r.LearningRate)] = r
+	}
+	var sweep []*Result
+	for _, spec := range SweepRuns {
+		r, found := byName[spec.Name()]
+		if !found {
+			return "", false
+		}
+		sweep = append(sweep, r)
+	}
+	bnSpec, _, err := BatchNormRunFor(sweep)
+	bn, found := byName[bnSpec.Name()]
+	if err != nil || !found {
+		return "", false
+	}
+	var seconds float64
+	names := make([]string, 0, len(sweep)+1)
+	for _, r := range append(sweep, bn) {
+		for _, e := range r.History {
+			seconds += e.Seconds
+		}
+		names = append(names, fmt.Sprintf("%s η=%g", r.Model, r.LearningRate))
+	}
+	return fmt.Sprintf("the course's schedule (%s, one after another): %s of training and evaluation",
+		strings.Join(names, ", "), (time.Duration(seconds)*time.Second).Round(time.Minute)), true
+}
+
 // TryItTable lists the runs of lesson 3's try-it cell: last training loss and test accuracy. A
 // diverged run is named as such and has no accuracy (its weights are not a model).
 func TryItTable(budget SweepBudget, results []*Result) *lesson.Table {

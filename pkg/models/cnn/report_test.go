@@ -117,3 +117,30 @@ func TestDescribeRunsNamesEachRun(t *testing.T) {
 		t.Errorf("DescribeRuns = %q, want %q", got, want)
 	}
 }
+
+func TestScheduleTimeSumsTheSweepAndTheChosenBatchNormRun(t *testing.T) {
+	timed := func(r *Result, seconds ...float64) *Result {
+		for i := range r.History {
+			r.History[i].Seconds = seconds[i]
+		}
+		return r
+	}
+	results := []*Result{
+		timed(run("cnn", 0.001, []float64{0.5, 0.6}), 600, 600),
+		timed(run("cnn", 0.01, []float64{0.7, 0.8}), 600, 600),
+		timed(run("cnn", 0.1, []float64{0.9, 0.7}), 600, 600), // lower at the end: not chosen
+		timed(run("cnn-bn", 0.01, []float64{0.9, 0.9}), 300, 300),
+		timed(run("cnn-bn", 0.1, []float64{0.9, 0.9}), 5000, 5000), // not the schedule's
+	}
+	got, ok := ScheduleTime(results)
+	want := "the course's schedule (cnn η=0.001, cnn η=0.01, cnn η=0.1, cnn-bn η=0.01, one after another): 1h10m0s of training and evaluation"
+	if !ok || got != want {
+		t.Errorf("ScheduleTime = %q, %v; want %q", got, ok, want)
+	}
+	if _, ok := ScheduleTime(results[1:]); ok {
+		t.Error("ScheduleTime without cnn η=0.001: want not ok")
+	}
+	if _, ok := ScheduleTime(results[:4:4][:3]); ok {
+		t.Error("ScheduleTime without the chosen batch-norm run: want not ok")
+	}
+}
