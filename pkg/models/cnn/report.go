@@ -321,7 +321,7 @@ func ScheduleTime(results []*Result) (line string, ok bool) {
 		names = append(names, fmt.Sprintf("%s η=%g", r.Model, r.LearningRate))
 	}
 	return fmt.Sprintf("the course's schedule (%s, one after another): %s of training and evaluation",
-		strings.Join(names, ", "), (time.Duration(seconds)*time.Second).Round(time.Minute)), true
+		strings.Join(names, ", "), (time.Duration(seconds) * time.Second).Round(time.Minute)), true
 }
 
 // TryItTable lists the runs of lesson 3's try-it cell: last training loss and test accuracy. A
