@@ -158,3 +158,21 @@ func BenchmarkBackendSkinnyProduct(b *testing.B) {
 		}, slab...)
 	})
 }
+
+// BenchmarkBackendInnerAxesReduceMax: a 2×2 max-pool of the first convolution's output at the
+// CNN's evaluation batch (100 images of 48×48×32). As a ReduceMax over the two window axes of
+// [100, 24, 2, 24, 2, 32] ("inner") it goes through the backend's generic reduction iterator; the
+// same numbers with the window position as the leading axis, [4, 100·24·24·32] ("leading"),
+// reduce in one contiguous pass.
+func BenchmarkBackendInnerAxesReduceMax(b *testing.B) {
+	const batch, side, channels = 100, 48, 32
+	x := randomTensor(batch*side*side, channels)
+	b.Run("inner", func(b *testing.B) {
+		benchGraph(b, func(x, _ *Node) *Node {
+			return ReduceMax(Reshape(x, batch, side/2, 2, side/2, 2, channels), 2, 4)
+		}, x, x)
+	})
+	b.Run("leading", func(b *testing.B) {
+		benchGraph(b, func(x, _ *Node) *Node { return ReduceMax(Reshape(x, 4, -1), 0) }, x, x)
+	})
+}
