@@ -9,12 +9,12 @@ import (
 	"github.com/dllessons/dllessons/pkg/models/internal/trainer"
 )
 
-// evalLogProbs is LogProbs(images, false) — the same operations on the same numbers — in the
-// train step's layout, for scoring validation and test images: the first convolution's patches
-// come from the host (evalPatches), and every map's pixels are in pooling order, so that each
-// 2×2 max-pool is a reduction over a leading axis. LogProbs' in-graph im2col of the image's
-// 3-number rows and its max-pool over two inner axes took half the time of an evaluation batch.
-// TestEvalLogProbsEqualLogProbs checks that the two give the same bits.
+// evalLogProbs is LogProbs(images, false) in the train step's layout, for scoring validation
+// and test images: the first convolution's patches come from the host (evalPatches), every
+// map's pixels are in pooling order, so that each 2×2 max-pool is a reduction over a leading
+// axis, and the convolutions' products run in the weight gradient's groups of pixels. LogProbs'
+// in-graph im2col of the image's 3-number rows and its max-pools over two inner axes took half
+// of an evaluation batch's time. TestEvalLogProbsEqualLogProbs checks that both give the same bits.
 func (m *Model) evalLogProbs(patches *Node) *Node {
 	g := patches.Graph()
 	trainer.ReadVariablesAsParameters(m.Store, g, false)
