@@ -58,6 +58,10 @@ func TestFindingsSayWhatTheRunsCannotShow(t *testing.T) {
 		"(+0.5 points); no clear difference: that is within the ±1.4 points of test-set sampling noise",
 		"not trained at two or more of the same learning rates as the plain network",
 	)
+	// A difference of one image in 3,000 keeps its sign and size: not "(-0.0 points)".
+	results[5] = finished(true, 0.1, 0.93, 0.92-1.0/3000)
+	findingsInclude(t, strings.Join(Findings(append(results[:3:3], results[5])), "\n"),
+		"92.00% → 91.97% (-0.03 points); no clear difference")
 	got = strings.Join(Findings([]*Result{results[1]}), "\n")
 	findingsInclude(t, got,
 		"Without batch norm only η = 0.01 is recorded (final validation accuracy 91.0%), so no learning rate is chosen among several.",
