@@ -251,7 +251,12 @@ func SweepTiming(results []*Result, elapsed time.Duration) string {
 	return fmt.Sprintf("whole sweep: %s; mean %.1f ms per training step (batch 8)\n"+
 		"at that speed the full schedule (%d runs × 40 epochs × %s images) would take ≈ %s",
 		elapsed.Round(time.Second), 1000*perStep, len(results), thousands(datasets.CourseTrainSize),
-		FullScheduleEstimate(perStep, len(results)).Round(time.Minute))
+		toMinutes(FullScheduleEstimate(perStep, len(results))))
+}
+
+// toMinutes is an estimate to the minute, without the seconds it does not know: 2h14m.
+func toMinutes(d time.Duration) string {
+	return strings.TrimSuffix(d.Round(time.Minute).String(), "0s")
 }
 
 // BestRun is the run with the highest test accuracy that did not diverge (the first run when
@@ -285,7 +290,7 @@ func RunTimes(results []*Result) []string {
 			seconds += e.Seconds
 		}
 		lines = append(lines, fmt.Sprintf("%s η=%g: %d epochs in %s (%.0f s per epoch, %.1f ms per training step)",
-			r.Model, r.LearningRate, len(r.History), (time.Duration(seconds)*time.Second).Round(time.Minute),
+			r.Model, r.LearningRate, len(r.History), recorded(seconds),
 			seconds/float64(max(len(r.History), 1)), 1000*r.SecondsPerStep))
 	}
 	return lines
@@ -321,7 +326,12 @@ func ScheduleTime(results []*Result) (line string, ok bool) {
 		names = append(names, fmt.Sprintf("%s η=%g", r.Model, r.LearningRate))
 	}
 	return fmt.Sprintf("the course's schedule (%s, one after another): %s of training and evaluation",
-		strings.Join(names, ", "), (time.Duration(seconds) * time.Second).Round(time.Minute)), true
+		strings.Join(names, ", "), recorded(seconds)), true
+}
+
+// recorded is a record's time to the second: 26m32s, not a minute that hides half of one.
+func recorded(seconds float64) time.Duration {
+	return time.Duration(seconds * float64(time.Second)).Round(time.Second)
 }
 
 // TryItTable lists the runs of lesson 3's try-it cell: last training loss and test accuracy. A
