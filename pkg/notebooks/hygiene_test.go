@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/dllessons/dllessons/pkg/browsertest"
 	"github.com/dllessons/dllessons/pkg/notebooks"
@@ -79,11 +80,12 @@ func TestHygieneProblemsFindsEachKind(t *testing.T) {
 	 {"cell_type":"code","source":"%%%%\nfail()","execution_count":2,"outputs":[
 	  {"output_type":"error","ename":"ERROR","evalue":"undefined: fail","traceback":[]}]},
 	 {"cell_type":"code","source":"%%%%\nlater()","execution_count":null,"outputs":[]},
+	 {"cell_type":"markdown","source":"`+"```\\n"+`dllessons cnn train --all --data intel_landscapes.v2.npz     # the report's four runs`+"\\n```"+`"},
 	 {"cell_type":"code","source":"%%%%\nold()","execution_count":3,"outputs":[
 	  {"output_type":"display_data","data":{"text/html":"<div><svg width=\"10\"></svg></div>"}},
 	  {"output_type":"display_data","data":{"text/markdown":"`+"```go\\nfunc f() {}\\n```"+`"}}]}]}`, big)
 	problems := strings.Join(hygieneProblems([]byte(doc)), "\n")
-	for _, want := range []string{"/home/ana/dllessons/data.npz:", "larger than 1 MB", "error output", "not executed", "0 figures stored, want 1", "figure inside text/html", "text/markdown alone"} {
+	for _, want := range []string{"/home/ana/dllessons/data.npz:", "larger than 1 MB", "error output", "not executed", "0 figures stored, want 1", "figure inside text/html", "text/markdown alone", "a code line of 85 characters"} {
 		if !strings.Contains(problems, want) {
 			t.Errorf("problems do not mention %q:\n%s", want, problems)
 		}
@@ -118,6 +120,7 @@ func hygieneProblems(data []byte) []string {
 		problems = append(problems, fmt.Sprintf("%d figures stored, want %d (dllessons.figures in its metadata)", got, want))
 	}
 	problems = append(problems, untrustedBlanks(nb)...)
+	problems = append(problems, wideProseCode(nb)...)
 	var raw struct {
 		Cells []struct {
 			Outputs []json.RawMessage `json:"outputs"`
@@ -152,6 +155,30 @@ func untrustedBlanks(nb *notebooks.Notebook) []string {
 			_, html := o.Data["text/html"]
 			if md && !plain && !html {
 				problems = append(problems, fmt.Sprintf("cell %d, output %d: text/markdown alone (classic Notebook shows it empty until the notebook is trusted; send text/plain beside it)", i+1, j+1))
+			}
+		}
+	}
+	return problems
+}
+
+// maxProseCodeWidth is the widest line of a code block in a Markdown cell that JupyterLab shows
+// unwrapped in a 1280-pixel window (it wraps those blocks, mid-word, at about 84 characters).
+const maxProseCodeWidth = 80
+
+// wideProseCode lists the lines of Markdown code blocks (the commands a lesson tells learners to
+// type) too wide to read unwrapped.
+func wideProseCode(nb *notebooks.Notebook) []string {
+	var problems []string
+	for i, cell := range nb.Cells {
+		if cell.CellType != "markdown" {
+			continue
+		}
+		inBlock := false
+		for _, line := range strings.Split(string(cell.Source), "\n") {
+			if strings.HasPrefix(line, "```") {
+				inBlock = !inBlock
+			} else if n := utf8.RuneCountInString(line); inBlock && n > maxProseCodeWidth {
+				problems = append(problems, fmt.Sprintf("cell %d: a code line of %d characters (over %d, so JupyterLab wraps it mid-word; put its comment on the line above): %.40s…", i+1, n, maxProseCodeWidth, line))
 			}
 		}
 	}
