@@ -285,13 +285,10 @@ func thousands(n int) string {
 func RunTimes(results []*Result) []string {
 	var lines []string
 	for _, r := range results {
-		var seconds float64
-		for _, e := range r.History {
-			seconds += e.Seconds
-		}
+		d := r.Time()
 		lines = append(lines, fmt.Sprintf("%s η=%g: %d epochs in %s (%.0f s per epoch, %.1f ms per training step)",
-			r.Model, r.LearningRate, len(r.History), recorded(seconds),
-			seconds/float64(max(len(r.History), 1)), 1000*r.SecondsPerStep))
+			r.Model, r.LearningRate, len(r.History), d.Round(time.Second),
+			d.Seconds()/float64(max(len(r.History), 1)), 1000*r.SecondsPerStep))
 	}
 	return lines
 }
@@ -317,21 +314,25 @@ func ScheduleTime(results []*Result) (line string, ok bool) {
 	if err != nil || !found {
 		return "", false
 	}
-	var seconds float64
+	var total time.Duration
 	names := make([]string, 0, len(sweep)+1)
 	for _, r := range append(sweep, bn) {
-		for _, e := range r.History {
-			seconds += e.Seconds
-		}
+		total += r.Time()
 		names = append(names, fmt.Sprintf("%s η=%g", r.Model, r.LearningRate))
 	}
+	// To the second: 1h38m41s, not a minute's rounding that hides most of one.
 	return fmt.Sprintf("the course's schedule (%s, one after another): %s of training and evaluation",
-		strings.Join(names, ", "), recorded(seconds)), true
+		strings.Join(names, ", "), total.Round(time.Second)), true
 }
 
-// recorded is a record's time to the second: 26m32s, not a minute that hides half of one.
-func recorded(seconds float64) time.Duration {
-	return time.Duration(seconds * float64(time.Second)).Round(time.Second)
+// Time is how long the run's epochs took by its record: training and evaluation, without the
+// data's loading and the graphs' compilation.
+func (r *Result) Time() time.Duration {
+	var seconds float64
+	for _, e := range r.History {
+		seconds += e.Seconds
+	}
+	return time.Duration(seconds * float64(time.Second))
 }
 
 // TryItTable lists the runs of lesson 3's try-it cell: last training loss and test accuracy. A
